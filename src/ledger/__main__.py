@@ -1,0 +1,5 @@
+"""``python -m ledger`` runs the scoreledger command line."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,131 @@
+"""The ``scoreledger`` command line (CONTRACT §4).
+
+Exit status: 0 success; 1 ``verify`` found damage; 2 bad input or usage, with
+one line per problem on stderr and never a traceback; 3 an internal error
+(also one line, with a request to report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from .errors import InputError, LedgerError
+from .jsonl import read_jsonl, write_jsonl
+from .store import Ledger
+
+EXIT_DAMAGE = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class UsageError(LedgerError):
+    """Bad arguments: reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line instead of a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("scoreledger").strip() or "usage"
+        raise UsageError(f"{where}: {message} (see --help)")
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    show = sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        if show and done % 50_000 == 0:
+            print(f"\rimporting… {done:,} lines checked", end="", file=sys.stderr, flush=True)
+
+    def entries():  # all files form one transaction: one bad line anywhere appends nothing
+        for name in args.files:
+            yield from read_jsonl(name)
+
+    with Ledger.open(args.db, create=True) as ledger:
+        result = ledger.append_many(entries(), progress=progress)
+    if show:
+        print("\r", end="", file=sys.stderr)
+    print(f"appended {result.appended}, duplicates {result.duplicates}")
+    if result.appended:
+        print(f"seq {result.first_seq}…{result.last_seq}, head hash {result.head_hash}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with Ledger.open(args.db) as ledger:
+        write_jsonl(ledger, sys.stdout)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    with Ledger.open(args.db) as ledger:
+        report = ledger.verify()
+    print(report)
+    return 0 if report.ok else EXIT_DAMAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    from .cli_reports import add_report_commands
+
+    parser = _Parser(
+        prog="scoreledger",
+        description="An event-sourced ledger of trade-union information-work scores.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("import", help="append events from JSON Lines files (- for stdin)")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("files", metavar="FILE", nargs="+")
+    p.set_defaults(run=_cmd_import)
+
+    p = sub.add_parser("export", help="write the log back out as JSON Lines, in order")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl")
+    p.set_defaults(run=_cmd_export)
+
+    p = sub.add_parser("verify", help="re-check the hash chain and the append-only guards")
+    p.add_argument("db", metavar="DB")
+    p.set_defaults(run=_cmd_verify)
+
+    add_report_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except InputError as exc:
+        for line in exc.lines():
+            print(f"scoreledger: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    except LedgerError as exc:
+        print(f"scoreledger: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("scoreledger: interrupted; nothing was appended", file=sys.stderr)
+        return 130
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    except Exception as exc:
+        print(
+            f"scoreledger: internal error: {type(exc).__name__}: {exc} "
+            "(please report it with the command that caused it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def run() -> NoReturn:
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""JSON form of events: strict structuring (no silent coercion) and canonical output.
+
+The converter refuses what cattrs would otherwise coerce (``1.9 -> 1``,
+``None -> "None"``, ``"x" -> True``); decimals come only from strings. Errors
+come back as ``(field, message)`` pairs so the importer can print
+``FILE:LINE: field: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
+from cattrs.preconf.json import make_converter
+
+from .events import EVENT_TYPES, AnyEvent, Event
+
+#: China Standard Time. Fixed offset: Asia/Shanghai has kept +08:00 since 1991,
+#: and a fixed offset needs no tz database on the user's machine.
+CST = timezone(timedelta(hours=8), "+08:00")
+
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+#: What CONTRACT §2 allows for `at`: a date, or a date-time with an optional offset.
+TIME_FORM = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+
+
+class FieldError(ValueError):
+    """A value of the wrong form; the message says what was expected."""
+
+
+def _str(value: Any, _: Any) -> str:
+    if type(value) is not str:
+        raise FieldError(f"expected a string, got {_show(value)}")
+    return value
+
+
+def _bool(value: Any, _: Any) -> bool:
+    if type(value) is not bool:
+        raise FieldError(f"expected true or false, got {_show(value)}")
+    return value
+
+
+def _int(value: Any, _: Any) -> int:
+    if type(value) is not int:
+        raise FieldError(f"expected a whole number, got {_show(value)}")
+    return value
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """A Decimal from a decimal string such as ``"0.5"`` or ``"-2"``; floats are refused."""
+    if type(value) is not str or not _DECIMAL.fullmatch(value):
+        raise FieldError(f'expected a decimal string like "0.5", got {_show(value)}')
+    return Decimal(value)
+
+
+def parse_time(value: Any) -> datetime:
+    """An aware datetime from ``YYYY-MM-DD`` (00:00) or ISO-8601; no offset means +08:00."""
+    if type(value) is not str or not TIME_FORM.fullmatch(value):
+        raise FieldError(f"expected a date YYYY-MM-DD or an ISO-8601 date-time, got {_show(value)}")
+    try:
+        if len(value) == 10:
+            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
+        else:
+            parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(
+            f"expected a date YYYY-MM-DD or an ISO-8601 date-time, got {_show(value)}"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=CST)
+    return parsed
+
+
+def format_time(value: datetime) -> str:
+    """The canonical text of a business time: ISO-8601 in +08:00."""
+    return value.astimezone(CST).isoformat()
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _jsonable(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)
+
+
+def _make() -> cattrs.Converter:
+    conv = make_converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
+    conv.register_structure_hook(datetime, lambda v, _: parse_time(v))
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(datetime, format_time)
+    return conv
+
+
+converter = _make()
+
+#: Fields the export adds; an exported file re-imports, and these are set anew.
+LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})
+
+
+def structure(obj: Any) -> tuple[AnyEvent | None, list[tuple[str, str]]]:
+    """Turn a decoded JSON object into an event, or into ``(field, message)`` errors.
+
+    A missing ``id`` must have been filled in by the caller (ids are generated
+    at import so that a batch is deterministic once read).
+    """
+    if not isinstance(obj, dict):
+        return None, [("", f"expected a JSON object, got {_show(obj)}")]
+    kind = obj.get("type")
+    if kind is None:
+        return None, [("type", "required field missing")]
+    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        return None, [
+            ("type", f"unknown type {_show(kind)}; expected one of {', '.join(EVENT_TYPES)}")
+        ]
+    body = {k: v for k, v in obj.items() if k != "type" and k not in LEDGER_FIELDS}
+    try:
+        return converter.structure(body, cls), []
+    except ClassValidationError as exc:
+        return None, list(_flatten(exc))
+
+
+def _flatten(exc: BaseException, prefix: str = "") -> Any:
+    """Yield (field, message) for every leaf of a cattrs exception group."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields):
+            yield (prefix + key, "unknown field")
+        return
+    if isinstance(exc, ExceptionGroup):
+        for sub in exc.exceptions:
+            note = next((n for n in getattr(sub, "__notes__", []) if n), "")
+            name = getattr(note, "name", None)
+            field = prefix + name if isinstance(name, str) else prefix
+            if isinstance(sub, ExceptionGroup | ForbiddenExtraKeysError):
+                yield from _flatten(sub, field + "." if field else "")
+            elif isinstance(sub, KeyError):
+                yield (field, "required field missing")
+            elif isinstance(sub, FieldError):
+                yield (field, str(sub))
+            else:
+                yield (field, f"invalid value ({type(sub).__name__}: {sub})")
+        return
+    yield (prefix.rstrip("."), str(exc))
+
+
+def unstructure(event: Event) -> dict[str, Any]:
+    """The canonical JSON object of an event: ``type`` first, absent optionals omitted."""
+    body = converter.unstructure(event)
+    out: dict[str, Any] = {"type": event.TYPE}
+    out.update((k, v) for k, v in body.items() if v is not None)
+    return out
+
+
+def canonical_json(obj: dict[str, Any]) -> str:
+    """The one text of a JSON object that hashing and comparison use."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

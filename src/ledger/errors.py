@@ -1,0 +1,62 @@
+"""Errors a user sees: each names where (file, line, field) and what was expected."""
+
+from __future__ import annotations
+
+import attrs
+
+#: How many problems an InputError lists before it says "and N more".
+MAX_LISTED = 20
+
+
+@attrs.frozen
+class Location:
+    """Where an input came from: a file name (or ``<api>``) and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with one input line."""
+
+    location: Location
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.location}:{field} {self.message}"
+
+
+class LedgerError(Exception):
+    """A usage error with a one-line message (a missing file, a bad argument)."""
+
+
+class InputError(LedgerError):
+    """Input was refused; nothing was appended. ``problems`` lists every bad line found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        first = str(self.problems[0]) if self.problems else "invalid input"
+        more = len(self.problems) - 1
+        return first if more <= 0 else f"{first} (and {more} more problem{'s' * (more > 1)})"
+
+    def lines(self, limit: int = MAX_LISTED) -> list[str]:
+        """One line per problem, at most `limit`, then a count of the rest."""
+        out = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            out.append(f"... and {len(self.problems) - limit} more problems; nothing was appended")
+        else:
+            out.append("nothing was appended")
+        return out
+
+
+class DamageError(LedgerError):
+    """The stored log does not verify."""

@@ -1,0 +1,211 @@
+"""The event types of the ledger (CONTRACT.md §2), as frozen records.
+
+Each class carries its stable wire name in ``TYPE``; the name, never the module
+path, is what the log stores, so classes can move without breaking old files.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+#: One decorator for every event class: attrs >= 25.4 applies a class-level
+#: kw_only only to that class's own fields, so it is repeated on each.
+event = attrs.frozen(kw_only=True)
+
+
+@event
+class Event:
+    """Fields every event has. ``at`` is business time, always timezone-aware."""
+
+    TYPE: ClassVar[str] = ""
+    id: str
+    at: datetime
+    note: str | None = None
+    evidence: str | None = None
+
+
+@event
+class UnitRegistered(Event):
+    """A unit enters the ledger."""
+
+    TYPE: ClassVar[str] = "unit_registered"
+    unit: str
+    name: str
+    kind: str
+    parent: str | None = None
+    department: str | None = None
+
+
+@event
+class UnitChanged(Event):
+    """A unit's attributes change from ``at`` on; earlier events keep the old ones."""
+
+    TYPE: ClassVar[str] = "unit_changed"
+    unit: str
+    name: str | None = None
+    kind: str | None = None
+    parent: str | None = None
+    department: str | None = None
+
+
+@event
+class Submission(Event):
+    """报送: a unit submits information item ``info``."""
+
+    TYPE: ClassVar[str] = "submission"
+    unit: str
+    info: str
+    title: str | None = None
+    category: str = "regular"
+    urgent: bool = False
+    incident_at: datetime | None = None
+    commissioned: bool = False
+
+
+@event
+class Adoption(Event):
+    """采用: an outlet adopts (publishes, forwards) an information item."""
+
+    TYPE: ClassVar[str] = "adoption"
+    info: str
+    outlet: str
+    mode: str = "single"
+    unit: str | None = None
+
+
+@event
+class Instruction(Event):
+    """批示: a leader writes an instruction on an information item."""
+
+    TYPE: ClassVar[str] = "instruction"
+    info: str
+    level: str
+    leader: str | None = None
+    unit: str | None = None
+
+
+@event
+class Activity(Event):
+    """信息活动 held by a unit."""
+
+    TYPE: ClassVar[str] = "activity"
+    unit: str
+    activity: str
+
+
+@event
+class Veto(Event):
+    """否决: a fact recorded by the office that bars a unit from the year's awards."""
+
+    TYPE: ClassVar[str] = "veto"
+    unit: str
+    reason: str
+    info: str | None = None
+
+
+@event
+class Ranking(Event):
+    """An external ranking, e.g. the province's annual circular."""
+
+    TYPE: ClassVar[str] = "ranking"
+    unit: str
+    source: str
+    year: int
+    rank: int
+
+
+@event
+class Adjustment(Event):
+    """酌情: a discretionary addition or deduction, optionally scoped to one ruleset."""
+
+    TYPE: ClassVar[str] = "adjustment"
+    unit: str
+    points: Decimal
+    reason: str
+    ruleset: str | None = None
+
+
+@event
+class Assessment(Event):
+    """考核: a checklist item scored; the latest one for (unit, table, item) stands."""
+
+    TYPE: ClassVar[str] = "assessment"
+    unit: str
+    table: str
+    item: str
+    score: Decimal
+    self_score: Decimal | None = None
+    assessor: str | None = None
+
+
+@event
+class Absence(Event):
+    """缺席: a recorded absence from a meeting or training of the higher union."""
+
+    TYPE: ClassVar[str] = "absence"
+    unit: str
+    meeting: str
+    person: str | None = None
+
+
+@event
+class Retraction(Event):
+    """The target event no longer counts; it stays in the log, marked retracted."""
+
+    TYPE: ClassVar[str] = "retraction"
+    target: str
+    reason: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        UnitRegistered,
+        UnitChanged,
+        Submission,
+        Adoption,
+        Instruction,
+        Activity,
+        Veto,
+        Ranking,
+        Adjustment,
+        Assessment,
+        Absence,
+        Retraction,
+    )
+}
+
+AnyEvent = (
+    UnitRegistered
+    | UnitChanged
+    | Submission
+    | Adoption
+    | Instruction
+    | Activity
+    | Veto
+    | Ranking
+    | Adjustment
+    | Assessment
+    | Absence
+    | Retraction
+)
+
+#: The schema version written for every event today (see ``ledger.upcast``).
+SCHEMA_VERSION = 1
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """An event as the ledger holds it: its position, append time and chain hash."""
+
+    seq: int
+    recorded_at: datetime
+    hash: str
+    prev_hash: str
+    event: AnyEvent
+    #: The unit the event scores for (a submitter resolved at append time), or None.
+    unit: str | None = None

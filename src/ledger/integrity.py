@@ -1,0 +1,92 @@
+"""The hash chain: how each stored event is sealed, and how ``verify`` re-checks it.
+
+``hash = sha256(prev_hash + canonical JSON of the event)``, where the event's
+canonical JSON is the envelope ``{"event": <payload>, "recorded_at": "...",
+"seq": N}`` with sorted keys, no spaces, UTF-8 (not ASCII-escaped). Sealing
+``seq`` and ``recorded_at`` with the payload means an edit to any of them, or
+a reordering, breaks the chain. The first event's ``prev_hash`` is 64 zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+
+import attrs
+
+from .schema import GENESIS, GUARDS
+
+__all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_rows"]
+
+
+def chain_hash(prev_hash: str, payload: str, seq: int, recorded_at: str) -> str:
+    """The hash of one event given the previous hash and its canonical payload."""
+    return chain_sealer(recorded_at)(prev_hash, payload, seq)
+
+
+def chain_sealer(recorded_at: str) -> Callable[[str, str, int], str]:
+    """A hash function for events sharing one ``recorded_at`` (one append transaction)."""
+    # The envelope's keys are already in sorted order (event < recorded_at < seq),
+    # and `payload` is canonical, so this string is the canonical JSON of the envelope.
+    middle = f',"recorded_at":{json.dumps(recorded_at)},"seq":'
+    sha256 = hashlib.sha256
+
+    def seal(prev_hash: str, payload: str, seq: int) -> str:
+        text = f'{prev_hash}{{"event":{payload}{middle}{seq}}}'
+        return sha256(text.encode()).hexdigest()
+
+    return seal
+
+
+@attrs.frozen(kw_only=True)
+class VerifyReport:
+    """The outcome of ``verify``: OK with the head, or the first damaged seq and why."""
+
+    ok: bool
+    count: int
+    head_hash: str
+    damaged_seq: int | None = None
+    problem: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: {self.count} events, head hash {self.head_hash}"
+        where = f"seq {self.damaged_seq}" if self.damaged_seq is not None else "the file"
+        return f"DAMAGED at {where}: {self.problem}"
+
+
+def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
+    """Re-check the guards, then every row's link, canonical form and hash, in order."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    missing = sorted(set(GUARDS) - present)
+    if missing:
+        return VerifyReport(
+            ok=False,
+            count=0,
+            head_hash="",
+            problem=f"append-only guard missing: {', '.join(missing)}",
+        )
+    prev, expected_seq = GENESIS, 1
+    cursor = conn.execute(
+        "SELECT seq, payload, recorded_at, prev_hash, hash FROM events ORDER BY seq"
+    )
+    while batch := cursor.fetchmany(5000):
+        for seq, payload, recorded_at, prev_hash, digest in batch:
+            problem = None
+            if seq != expected_seq:
+                problem = f"expected seq {expected_seq}: a gap in the log"
+                seq = expected_seq
+            elif prev_hash != prev:
+                problem = "prev_hash does not match the previous event's hash"
+            elif chain_hash(prev, payload, seq, recorded_at) != digest:
+                problem = "hash does not match the event's content"
+            if problem:
+                return VerifyReport(
+                    ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
+                )
+            prev, expected_seq = digest, expected_seq + 1
+    return VerifyReport(ok=True, count=expected_seq - 1, head_hash=prev)

@@ -1,0 +1,96 @@
+"""The ledger file's schema: the events table, its guards, and the schema version.
+
+Everything is created with ``IF NOT EXISTS`` inside one ``BEGIN IMMEDIATE``
+transaction, so two processes creating the same file at once both succeed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from .events import SCHEMA_VERSION
+
+GENESIS = "0" * 64
+
+#: Triggers that make the table append-only and its chain unforkable in SQLite
+#: itself, whatever client writes to the file.
+GUARDS = {
+    "events_no_update": """
+        CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'scoreledger: events are append-only (no UPDATE)'); END""",
+    "events_no_delete": """
+        CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'scoreledger: events are append-only (no DELETE)'); END""",
+    "events_chain": f"""
+        CREATE TRIGGER IF NOT EXISTS events_chain BEFORE INSERT ON events
+        WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
+          OR NEW.prev_hash IS NOT COALESCE(
+               (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{GENESIS}')
+        BEGIN SELECT RAISE(ABORT, 'scoreledger: an insert must extend the chain'); END""",
+}
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS events (
+    seq         INTEGER PRIMARY KEY,  -- 1, 2, 3 ... without gaps (events_chain)
+    id          TEXT    NOT NULL UNIQUE,
+    type        TEXT    NOT NULL,
+    version     INTEGER NOT NULL,     -- schema version of payload (ledger.upcast)
+    at          TEXT    NOT NULL,     -- business time, ISO-8601 in +08:00
+    unit        TEXT,                 -- the unit the event scores for (submitter resolved)
+    info        TEXT,
+    ref         TEXT,                 -- a retraction's target id
+    recorded_at TEXT    NOT NULL,     -- UTC wall clock of the append
+    payload     TEXT    NOT NULL,     -- canonical JSON (sealed by hash)
+    prev_hash   TEXT    NOT NULL,
+    hash        TEXT    NOT NULL
+) STRICT
+"""
+
+# Partial indexes: the reference checks look up units, submissions and
+# retractions; indexing only those rows keeps every other insert cheap.
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS events_unit_facts ON events(seq) "
+    "WHERE type IN ('unit_registered', 'unit_changed')",
+    "CREATE INDEX IF NOT EXISTS events_submissions ON events(info) WHERE type = 'submission'",
+    "CREATE INDEX IF NOT EXISTS events_retractions ON events(ref) WHERE type = 'retraction'",
+)
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create (or complete) the schema of a ledger file; WAL mode for concurrent readers."""
+    conn = db.conn
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # another process holds the file; it switched (or will switch) it
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_TABLE)
+        for ddl in _INDEXES:
+            conn.execute(ddl)
+        for ddl in GUARDS.values():
+            conn.execute(ddl)
+        if not db["schema_version"].exists():
+            db["schema_version"].create(
+                {"version": int, "applied_at": str}, pk="version", not_null={"applied_at"}
+            )
+        if db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
+            db["schema_version"].insert(
+                {"version": SCHEMA_VERSION, "applied_at": datetime.now(UTC).isoformat()}
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def read_schema_version(db: sqlite_utils.Database) -> int | None:
+    """The file's schema version, or None when it is not a ledger file."""
+    if not db["events"].exists() or not db["schema_version"].exists():
+        return None
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
