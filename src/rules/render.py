@@ -1,0 +1,340 @@
+"""``scoreledger rules list`` and ``rules show``: rulesets as terminal text or JSON.
+
+Text output aligns columns by display width: Chinese characters take two
+terminal columns, so padding counts East-Asian wide and full-width characters
+twice (:func:`display_width`). JSON output carries Decimals as strings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Literal
+
+from ledger import codes
+from rules.catalog import fingerprint, load, shipped_ids
+from rules.loader import unstructure
+from rules.model import ChecklistRuleset, Clause, Item, PointsRuleset, Ruleset, RulesetHeader
+
+_WRAP = 100  # columns for wrapped English prose (summaries, interpretations, notes)
+
+
+# --------------------------------------------------------------------------- width helpers
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: wide and full-width characters count 2, combining marks 0."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` display columns (never cut)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def _table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
+    """Rows aligned in columns (by display width); the last column is not padded."""
+    if not rows:
+        return []
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [pad(cell, widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _wrap(label: str, text: str, indent: str) -> list[str]:
+    """A labelled paragraph wrapped under its label at spaces, by display width.
+
+    Only spaces break a line, so a Chinese phrase inside English prose stays whole
+    (textwrap would count its characters as one column each).
+    """
+    head = f"{indent}{label}"
+    hang = " " * display_width(head)
+    lines: list[str] = []
+    line = head
+    fresh = True  # nothing but the label or hanging indent on the line yet
+    for word in text.split():
+        if not fresh and display_width(line) + 1 + display_width(word) > _WRAP:
+            lines.append(line)
+            line, fresh = hang, True
+        line = f"{line}{word}" if fresh else f"{line} {word}"
+        fresh = False
+    lines.append(line.rstrip())
+    return lines
+
+
+# --------------------------------------------------------------------------- formatting bits
+
+
+def _family(ruleset: Ruleset) -> str:
+    return "points" if isinstance(ruleset, PointsRuleset) else "checklist"
+
+
+def _in_force(header: RulesetHeader) -> str:
+    def day(value: date | None) -> str:
+        return value.isoformat() if value is not None else ""
+
+    if header.effective_from is None and header.effective_until is None:
+        return "any date"
+    return f"{day(header.effective_from)} … {day(header.effective_until)}".strip()
+
+
+def _source(header: RulesetHeader) -> str:
+    source = header.source
+    parts = [source.document]
+    if source.number:
+        parts.append(source.number)
+    parts.append(f"《{source.title}》")
+    if source.issued is not None:
+        parts.append(f"issued {source.issued.isoformat()}")
+    return ", ".join(parts)
+
+
+def _points(clause: Clause) -> str:
+    if clause.single is not None:
+        text = f"single {clause.single}"
+        if clause.combined is not None:
+            text += f" / combined {clause.combined}"
+        return text
+    if clause.points is not None:
+        return f"+{clause.points}" if clause.bonus else str(clause.points)
+    return "condition"
+
+
+def _cap(clause: Clause) -> str:
+    if clause.cap is None:
+        return ""
+    return f"{clause.cap} per {clause.cap_per}" if clause.cap_per else str(clause.cap)
+
+
+def _conditions(clause: Clause) -> list[str]:
+    """The clause's matching fields, in words."""
+    out: list[str] = []
+
+    def listed(label: str, values: Iterable[str]) -> None:
+        values = list(values)
+        if values:
+            out.append(f"{label} {', '.join(values)}")
+
+    listed("outlets", clause.outlets)
+    listed("levels", clause.levels)
+    listed("kinds", clause.kinds)
+    listed("or below", clause.below)
+    listed("categories", clause.categories)
+    if clause.urgent is not None:
+        out.append("urgent" if clause.urgent else "not urgent")
+    if clause.commissioned is not None:
+        out.append("commissioned" if clause.commissioned else "not commissioned")
+    listed("unless first adopted by", clause.requires_outlets)
+    if clause.ranking_source is not None:
+        out.append(f"ranking {clause.ranking_source}")
+    if clause.max_rank is not None:
+        out.append(f"rank ≤ {clause.max_rank}")
+    if clause.hours is not None:
+        out.append(f"more than {clause.hours} h after the incident")
+    if clause.veto_reason is not None:
+        out.append(f"veto {clause.veto_reason}")
+    if clause.min_items is not None:
+        out.append(f"at least {clause.min_items} adopted info items")
+    if clause.once is not None:
+        out.append(f"once per {clause.once}")
+    if clause.bonus:
+        out.append("bonus (adds on top)")
+    return out
+
+
+#: The notes a revision writes for each changed number (rules.revision), e.g.
+#: "revision r1 of dalian-2011: submission.points 0.5 → 1".
+_REVISION_NOTE = re.compile(
+    r"revision (?P<rid>\S+) of \S+: (?P<key>\S+)\.(?P<field>points|single|combined|cap|per_absence)"
+    r" (?P<change>.+)"
+)
+
+
+def _revisions(ruleset: Ruleset) -> dict[str, list[str]]:
+    """Changed numbers by clause id (or ``<table>/<item>``), from the revision notes."""
+    found: dict[str, list[str]] = {}
+    for note in ruleset.notes:
+        match = _REVISION_NOTE.fullmatch(note)
+        if match:
+            found.setdefault(match["key"], []).append(
+                f"{match['rid']}: {match['field']} {match['change']}"
+            )
+    return found
+
+
+def _target_label(key: str) -> str:
+    if key in codes.DEPARTMENTS:
+        return f"{key} {codes.DEPARTMENTS[key]}"
+    if key in codes.UNIT_KINDS:
+        return f"{key} (every {key})"
+    return key
+
+
+# --------------------------------------------------------------------------- rules list
+
+
+def render_list() -> str:
+    """The shipped rulesets as a text table: id, family, title, number, in force, fingerprint."""
+    rows = [["id", "family", "title", "document", "in force", "fingerprint"]]
+    for ruleset_id in shipped_ids():
+        ruleset = load(ruleset_id)
+        header = ruleset.header
+        rows.append(
+            [
+                header.id,
+                _family(ruleset),
+                header.title,
+                header.source.number or "—",
+                _in_force(header),
+                fingerprint(ruleset)[:12],
+            ]
+        )
+    return "\n".join(_table(rows)) + "\n"
+
+
+# --------------------------------------------------------------------------- rules show
+
+
+def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text") -> str:
+    """One ruleset: every clause (or checklist item) with its numbers, section and source."""
+    if fmt == "json":
+        return json.dumps(show_data(ruleset), ensure_ascii=False, indent=2) + "\n"
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r}: expected text or json")
+    lines = _header_lines(ruleset)
+    if isinstance(ruleset, PointsRuleset):
+        lines += _points_lines(ruleset)
+    else:
+        lines += _checklist_lines(ruleset)
+    if ruleset.notes:
+        lines += ["", "Notes"]
+        for note in ruleset.notes:
+            lines += _wrap("- ", note, "  ")
+    return "\n".join(lines) + "\n"
+
+
+def show_data(ruleset: Ruleset) -> dict[str, Any]:
+    """The JSON document of ``rules show --format json`` (Decimals as strings, dates ISO)."""
+    plain = unstructure(ruleset)
+    header = plain.pop("header")
+    return {
+        "id": header["id"],
+        "family": _family(ruleset),
+        "title": header["title"],
+        "lineage": header["lineage"],
+        "effective_from": header["effective_from"],
+        "effective_until": header["effective_until"],
+        "source": header["source"],
+        "fingerprint": fingerprint(ruleset),
+        **plain,
+    }
+
+
+def _header_lines(ruleset: Ruleset) -> list[str]:
+    header = ruleset.header
+    rows = [
+        ["family", _family(ruleset)],
+        ["source", _source(header)],
+        ["in force", _in_force(header)],
+        ["lineage", " → ".join(header.lineage)],
+        ["fingerprint", fingerprint(ruleset)],
+    ]
+    if isinstance(ruleset, PointsRuleset):
+        rows += [
+            ["assessed", ", ".join(ruleset.assessed_kinds)],
+            ["hands up to", ", ".join(ruleset.hand_up_to)],
+        ]
+    return [f"{header.id} — {header.title}", *_table(rows, "  ")]
+
+
+def _points_lines(ruleset: PointsRuleset) -> list[str]:
+    lines = [
+        "",
+        "Clauses (an adoption earns the first matching clause in this order;"
+        " bonus clauses add on top)",
+    ]
+    rows = [["#", "id", "on", "points", "cap", "section"]]
+    for number, clause in enumerate(ruleset.clauses, 1):
+        rows.append(
+            [str(number), clause.id, clause.on, _points(clause), _cap(clause), clause.section]
+        )
+    lines += _table(rows, "  ")
+    revised = _revisions(ruleset)
+    for number, clause in enumerate(ruleset.clauses, 1):
+        lines += ["", f"{number}. {clause.id} (on {clause.on}) — {clause.section}"]
+        if clause.summary:
+            lines += _wrap("when:      ", clause.summary, "   ")
+        points = _points(clause)
+        if clause.cap is not None:
+            points += f"; cap {_cap(clause)}"
+        lines.append(f"   points:    {points}")
+        # A revision changes numbers, never the quoted sentence: say so next to it.
+        for change in revised.get(clause.id, []):
+            lines.append(f"   revised:   {change}")
+        conditions = _conditions(clause)
+        if conditions:
+            lines += _wrap("matches:   ", "; ".join(conditions), "   ")
+        if clause.interpretation:
+            lines += _wrap("reading:   ", clause.interpretation, "   ")
+        # The sentence is quoted whole, as printed: never wrapped.
+        for index, part in enumerate(clause.sentence.split(" … ")):
+            lines.append(f"   {'source:   ' if index == 0 else '          '} 「{part}」")
+    lines += ["", "Targets (annual; year periods only)"]
+    if ruleset.targets:
+        rows = [[_target_label(key), str(value)] for key, value in ruleset.targets.items()]
+        lines += _table(rows, "  ")
+    else:
+        lines.append("  none")
+    return lines
+
+
+def _item_lines(item: Item, examiner_width: int, revised: list[str]) -> list[str]:
+    examiner = pad(item.examiner or "—", examiner_width)
+    head = f"    {pad(item.number, 5)} {pad(str(item.max), 4)} {examiner}  "
+    lines = [head + item.text]
+    indent = " " * display_width(head)
+    if item.basis:
+        lines.append(f"{indent}basis: {item.basis}")
+    if item.per_absence is not None:
+        lines.append(
+            f"{indent}computed: {item.max} − {item.per_absence} per recorded absence, not below 0"
+        )
+    if item.info is not None:
+        lines.append(
+            f"{indent}evidence: {item.info.measure} against the printed {item.info.threshold}"
+        )
+    lines += [f"{indent}revised: {change}" for change in revised]
+    return lines
+
+
+def _checklist_lines(ruleset: ChecklistRuleset) -> list[str]:
+    lines: list[str] = []
+    revised = _revisions(ruleset)
+    for table in ruleset.tables:
+        lines += [
+            "",
+            f"Table {table.id} — {table.title} — total {table.total}",
+            f"  (revision clause ids: {table.id}/<item>; columns: item, max, examiner, text)",
+        ]
+        examiner_width = max(
+            display_width(item.examiner or "—")
+            for category in table.categories
+            for item in category.items
+        )
+        for category in table.categories:
+            lines.append(f"  {category.number} {category.name} — max {category.max}")
+            for item in category.items:
+                key = f"{table.id}/{item.number}"
+                lines += _item_lines(item, examiner_width, revised.get(key, []))
+    return lines
