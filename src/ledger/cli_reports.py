@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .errors import LedgerError
+from .store import Ledger
 
 
 def _load_ruleset(ref: str):  # -> rules.model.Ruleset
@@ -31,6 +32,58 @@ def _cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_score(args: argparse.Namespace) -> int:
+    from projections import score
+    from projections.render import board_csv, board_data, board_text, to_json
+
+    with Ledger.open(args.db) as ledger:
+        board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
+    if args.format == "json":
+        sys.stdout.write(to_json(board_data(board)))
+    elif args.format == "csv":
+        sys.stdout.write(board_csv(board))
+    else:
+        sys.stdout.write(board_text(board))
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from projections import explain
+    from projections.render import explain_data, explain_text, to_json
+
+    with Ledger.open(args.db) as ledger:
+        result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
+    out = to_json(explain_data(result)) if args.format == "json" else explain_text(result)
+    sys.stdout.write(out)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from projections import diff
+    from projections.render import diff_data, diff_text, to_json
+
+    if args.against is None and args.against_as_of is None:
+        raise LedgerError("diff: give --against RULESET or --against-as-of T (or both)")
+    with Ledger.open(args.db) as ledger:
+        result = diff(
+            ledger,
+            args.period,
+            args.ruleset,
+            args.against,
+            as_of=args.as_of,
+            against_as_of=args.against_as_of,
+        )
+    sys.stdout.write(to_json(diff_data(result)) if args.format == "json" else diff_text(result))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from projections.demo import run_demo
+
+    run_demo(args.db, sys.stdout)
+    return 0
+
+
 def add_report_commands(sub: argparse._SubParsersAction) -> None:
     """Register the rules and report subcommands on the main parser."""
     p = sub.add_parser("rules", help="the shipped rulesets and their clauses")
@@ -42,3 +95,35 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     q.add_argument("ruleset", metavar="RULESET", help="a shipped id or a revision file")
     q.add_argument("--format", choices=["text", "json"], default="text")
     q.set_defaults(run=_cmd_rules_show)
+
+    p = sub.add_parser("score", help="the scoreboard of a period under a ruleset")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--ruleset", required=True, help="a shipped id or a revision file")
+    p.add_argument("--period", required=True, help="2016, 2016Q3, 2016H2 or 2016-03")
+    p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
+    p.add_argument("--unit", help="list only this unit")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.set_defaults(run=_cmd_score)
+
+    p = sub.add_parser("explain", help="every line of one unit's total, with events and clauses")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--ruleset", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--as-of", dest="as_of")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_explain)
+
+    p = sub.add_parser("diff", help="two replays side by side: two rulesets or two recorded times")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--period", required=True)
+    p.add_argument("--ruleset", required=True, help="side A")
+    p.add_argument("--against", help="side B's ruleset (default: side A's)")
+    p.add_argument("--as-of", dest="as_of", help="side A's recorded time")
+    p.add_argument("--against-as-of", dest="against_as_of", help="side B's recorded time")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(run=_cmd_diff)
+
+    p = sub.add_parser("demo", help="build a small realistic ledger and print its scoreboards")
+    p.add_argument("db", metavar="DB", nargs="?", default="demo.sqlite")
+    p.set_defaults(run=_cmd_demo)

@@ -1,0 +1,161 @@
+"""The projections API: score, explain and diff, mirroring the command line.
+
+Each returns frozen data (``projections.model``); renderers are separate
+(``projections.render``). A ruleset is a shipped id, a revision file path, or
+a loaded ruleset; a period is a label (``2016Q3``) or a Period.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import attrs
+
+import rules
+from ledger.errors import LedgerError
+from ledger.store import Ledger
+
+from .checklists import replay_checklist
+from .engine import replay_points
+from .model import Board, ChecklistUnit, Diff, DiffRow, UnitScore
+from .periods import Period, parse_period
+
+RulesetRef = str | os.PathLike[str] | rules.PointsRuleset | rules.ChecklistRuleset
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    """Everything behind one unit's total: its lines, every event considered, and the rules."""
+
+    board: Board  # the whole period's board (ranks, warnings) the unit stands in
+    unit: UnitScore | ChecklistUnit
+    ruleset: rules.PointsRuleset | rules.ChecklistRuleset
+
+
+def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRuleset:
+    """A loaded ruleset from an id, a path or a ruleset (errors as one-line LedgerError)."""
+    if isinstance(ref, rules.PointsRuleset | rules.ChecklistRuleset):
+        return ref
+    try:
+        return rules.load(ref)
+    except rules.RulesError as exc:
+        raise LedgerError(str(exc)) from None
+
+
+def parse_as_of(text: str | datetime | None) -> datetime | None:
+    """An aware instant from ISO-8601 (UTC when no offset; a bare date is 00:00 UTC)."""
+    if text is None or isinstance(text, datetime):
+        if isinstance(text, datetime) and text.tzinfo is None:
+            return text.replace(tzinfo=UTC)
+        return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(
+            f"--as-of {text!r}: expected an ISO-8601 date-time such as 2016-10-10T09:00:00+08:00"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _period(period: str | Period) -> Period:
+    return period if isinstance(period, Period) else parse_period(period)
+
+
+def score(
+    ledger: Ledger,
+    ruleset: RulesetRef,
+    period: str | Period,
+    *,
+    as_of: str | datetime | None = None,
+    unit: str | None = None,
+    with_trace: bool = False,
+) -> Board:
+    """The scoreboard of a period under a ruleset, replaying events recorded up to `as_of`.
+
+    With `unit`, only that unit is listed (ranks are still among all units).
+    """
+    loaded = resolve_ruleset(ruleset)
+    when = parse_as_of(as_of)
+    span = _period(period)
+    if isinstance(loaded, rules.ChecklistRuleset):
+        board: Board = replay_checklist(ledger, loaded, span, as_of=when, with_trace=with_trace)
+    else:
+        board = replay_points(ledger, loaded, span, as_of=when, with_trace=with_trace)
+    if unit is not None:
+        chosen = tuple(u for u in board.units if u.unit == unit)
+        if not chosen:
+            raise LedgerError(_no_unit(ledger, unit, board))
+        board = attrs.evolve(board, units=chosen)
+    return board
+
+
+def _no_unit(ledger: Ledger, unit: str, board: Board) -> str:
+    known = {u.unit for u in board.units}
+    if not known:
+        return f"unit {unit!r}: nothing to list under {board.ruleset} for {board.period}"
+    hint = (
+        "registered, but not listed"
+        if ledger.conn.execute(
+            "SELECT 1 FROM events WHERE type = 'unit_registered' AND unit = ? LIMIT 1", [unit]
+        ).fetchone()
+        else "not a registered unit"
+    )
+    return f"unit {unit!r}: {hint} under {board.ruleset} for {board.period}"
+
+
+def explain(
+    ledger: Ledger,
+    ruleset: RulesetRef,
+    period: str | Period,
+    unit: str,
+    *,
+    as_of: str | datetime | None = None,
+) -> Explanation:
+    """One unit's lines with their events and clause sentences, and every event considered
+    (retracted and unscored ones marked, with the reason)."""
+    loaded = resolve_ruleset(ruleset)
+    board = score(ledger, loaded, period, as_of=as_of, with_trace=True)
+    for entry in board.units:
+        if entry.unit == unit:
+            return Explanation(board=board, unit=entry, ruleset=loaded)
+    raise LedgerError(_no_unit(ledger, unit, board))
+
+
+def diff(
+    ledger: Ledger,
+    period: str | Period,
+    a: RulesetRef,
+    b: RulesetRef | None = None,
+    *,
+    as_of: str | datetime | None = None,
+    against_as_of: str | datetime | None = None,
+) -> Diff:
+    """Two replays side by side per unit: under rulesets `a` and `b` (default `a`), at
+    recorded times `as_of` and `against_as_of` (default `as_of`)."""
+    first = score(ledger, a, period, as_of=as_of)
+    second = score(
+        ledger,
+        b if b is not None else a,
+        period,
+        as_of=against_as_of if against_as_of is not None else as_of,
+    )
+    left = {u.unit: u for u in first.units}
+    right = {u.unit: u for u in second.units}
+    rows = []
+    for unit in sorted(left.keys() | right.keys()):
+        named = left.get(unit) or right[unit]
+        rows.append(
+            DiffRow(
+                unit=unit,
+                name=named.name,
+                a=left[unit].total if unit in left else None,
+                b=right[unit].total if unit in right else None,
+            )
+        )
+    return Diff(
+        period=first.period,
+        a={"ruleset": first.ruleset, "fingerprint": first.fingerprint, "as_of": first.as_of},
+        b={"ruleset": second.ruleset, "fingerprint": second.fingerprint, "as_of": second.as_of},
+        units=tuple(rows),
+    )

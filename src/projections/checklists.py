@@ -1,0 +1,317 @@
+"""The replay of a checklist ruleset (suzhou-2015, county-targets).
+
+A unit's table for a period is the table of its latest assessment there; the
+latest assessment of each item stands whole (score and self score); computed
+items are the maximum less a deduction per recorded absence; information items
+also show what the ledger knows (adopted items per month or year, submissions
+per year) against the printed threshold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ledger.normalize import loads
+from ledger.store import Ledger
+from rules import ChecklistRuleset, Item, Table, fingerprint
+
+from .model import CategoryScore, ChecklistBoard, ChecklistUnit, ItemScore, Trace
+from .numbers import fmt
+from .periods import Period
+from .units import UnitHistory
+
+ZERO = Decimal(0)
+_WANTED = ("assessment", "absence", "adoption", "submission")
+
+Row = tuple[int, str, str, str, str | None, str, str]
+
+
+class ChecklistReplay:
+    """Replays one ledger under one checklist ruleset for one period."""
+
+    def __init__(
+        self, ruleset: ChecklistRuleset, period: Period, *, as_of: datetime | None = None
+    ) -> None:
+        self.rules = ruleset
+        self.period = period
+        self.as_of = as_of
+        self.tables = {t.id: t for t in ruleset.tables}
+        self.units = UnitHistory()
+        self.retracted: dict[str, tuple[str, str]] = {}
+        self.facts: dict[str, list[tuple[int, str, str, str | None, dict[str, Any]]]] = defaultdict(
+            list
+        )
+        self.warnings: list[str] = []
+
+    def read(self, rows: Iterable[Row]) -> None:
+        """Gather the facts a checklist reads: assessments, absences, adoptions, submissions."""
+        first, last = self.period.year_first, self.period.last
+        for seq, id_, kind, at, unit, _recorded, payload in rows:
+            if kind == "retraction":
+                p = loads(payload)
+                self.retracted[p["target"]] = (id_, p["reason"])
+            elif kind in ("unit_registered", "unit_changed"):
+                self.units.add(at, seq, loads(payload))
+            elif kind in _WANTED and first <= at[:10] <= last:
+                self.facts[kind].append((seq, id_, at, unit, loads(payload)))
+
+    def run(self, *, with_trace: bool = False) -> ChecklistBoard:
+        self.units.freeze(self.retracted)
+        by_unit: dict[str, list[tuple[int, str, str, str | None, dict[str, Any]]]] = defaultdict(
+            list
+        )
+        for fact in self.facts.get("assessment", ()):
+            if self.period.contains(fact[2]):
+                by_unit[fact[3] or ""].append(fact)
+        listed = []
+        for unit in sorted(by_unit):
+            entry = self._unit(unit, by_unit[unit], with_trace)
+            if entry is not None:
+                listed.append(entry)
+        return ChecklistBoard(
+            ruleset=self.rules.id,
+            fingerprint=fingerprint(self.rules),
+            period=self.period.label,
+            in_force=self.rules.header.in_force(self.period.start, self.period.end),
+            as_of=None if self.as_of is None else self.as_of.isoformat(),
+            units=tuple(listed),
+            warnings=tuple(self.warnings),
+        )
+
+    def _unit(self, unit: str, facts: list[Any], with_trace: bool) -> ChecklistUnit | None:
+        traces: list[Trace] = []
+        live = []
+        for seq, id_, at, _u, p in sorted(facts, key=lambda f: (f[2], f[0])):
+            hit = self.retracted.get(id_)
+            if hit is not None:
+                traces.append(
+                    _trace(
+                        seq, id_, "assessment", at, "retracted", f"retracted by {hit[0]}: {hit[1]}"
+                    )
+                )
+            elif p["table"] not in self.tables:
+                traces.append(
+                    _trace(
+                        seq,
+                        id_,
+                        "assessment",
+                        at,
+                        "unscored",
+                        f"table {p['table']} is not a table of {self.rules.id}",
+                    )
+                )
+            else:
+                live.append((seq, id_, at, p))
+        if not live:
+            return None
+        table = self.tables[live[-1][3]["table"]]
+        latest: dict[str, tuple[int, str, str, dict[str, Any]]] = {}
+        for seq, id_, at, p in live:
+            if p["table"] != table.id:
+                self.warnings.append(
+                    f"{unit}: assessment {id_} on {p['table']} ignored; the unit's table for "
+                    f"{self.period.label} is {table.id} (its latest assessment)"
+                )
+                traces.append(
+                    _trace(
+                        seq, id_, "assessment", at, "unscored", f"not the unit's table ({table.id})"
+                    )
+                )
+                continue
+            if p["item"] in latest:
+                old = latest[p["item"]]
+                traces.append(
+                    _trace(
+                        old[0],
+                        old[1],
+                        "assessment",
+                        old[2],
+                        "unscored",
+                        f"superseded by {id_} (the latest assessment stands)",
+                    )
+                )
+            latest[p["item"]] = (seq, id_, at, p)
+        absences = self._live_of(unit, "absence")
+        categories = []
+        for category in table.categories:
+            items = [
+                self._item(unit, table, item, latest, absences, traces) for item in category.items
+            ]
+            categories.append(
+                CategoryScore(
+                    category=category.name,
+                    number=category.number,
+                    max=category.max,
+                    score=sum((i.score for i in items), ZERO),
+                    items=tuple(items),
+                )
+            )
+        end_at = f"{self.period.last}T23:59:59.999999+08:00"
+        version = self.units.at(unit, end_at) if unit in self.units else None
+        for seq, id_, at, _p in absences:
+            traces.append(
+                _trace(seq, id_, "absence", at, "scored", "an absence: deducted on computed items")
+            )
+        return ChecklistUnit(
+            unit=unit,
+            name=version.name if version else unit,
+            kind=version.kind if version else "other",
+            table=table.id,
+            total=sum((c.score for c in categories), ZERO),
+            self_total=sum(
+                (i.self_score for c in categories for i in c.items if i.self_score is not None),
+                ZERO,
+            ),
+            categories=tuple(categories),
+            trace=tuple(sorted(traces, key=lambda t: t.seq)) if with_trace else (),
+        )
+
+    def _live_of(self, unit: str, kind: str) -> list[tuple[int, str, str, dict[str, Any]]]:
+        """The unit's non-retracted facts of a type in the year to date."""
+        return [
+            (seq, id_, at, p)
+            for seq, id_, at, u, p in self.facts.get(kind, ())
+            if u == unit and id_ not in self.retracted
+        ]
+
+    def _item(
+        self,
+        unit: str,
+        table: Table,
+        item: Item,
+        latest: dict[str, tuple[int, str, str, dict[str, Any]]],
+        absences: list[tuple[int, str, str, dict[str, Any]]],
+        traces: list[Trace],
+    ) -> ItemScore:
+        found = latest.get(item.number)
+        evidence: dict[str, Any] | None = None
+        if item.per_absence is not None:
+            if found is not None:
+                self.warnings.append(
+                    f"{unit}: assessment {found[1]} of computed item {table.id} {item.number} "
+                    "does not count; the item is computed from recorded absences"
+                )
+                traces.append(
+                    _trace(
+                        found[0],
+                        found[1],
+                        "assessment",
+                        found[2],
+                        "unscored",
+                        "a computed item: its score comes from absences",
+                    )
+                )
+            score = max(item.max - item.per_absence * len(absences), ZERO)
+            evidence = {
+                "absences": [a[1] for a in absences],
+                "per_absence": fmt(item.per_absence),
+                "rule": f"{fmt(item.max)} − {fmt(item.per_absence)} × {len(absences)}, not below 0",
+            }
+            return ItemScore(
+                item=item.number,
+                text=item.text,
+                max=item.max,
+                score=score,
+                self_score=None,
+                status="computed",
+                evidence=evidence,
+                examiner=item.examiner,
+            )
+        if found is not None:
+            p = found[3]
+            traces.append(
+                _trace(
+                    found[0],
+                    found[1],
+                    "assessment",
+                    found[2],
+                    "scored",
+                    f"stands for {table.id} {item.number}",
+                )
+            )
+            evidence = {"event": found[1], "text": p.get("evidence"), "assessor": p.get("assessor")}
+        if item.info is not None:
+            evidence = {**(evidence or {}), **self._info_evidence(unit, item)}
+        if found is None:
+            return ItemScore(
+                item=item.number,
+                text=item.text,
+                max=item.max,
+                score=ZERO,
+                self_score=None,
+                status="missing",
+                evidence=evidence,
+                examiner=item.examiner,
+            )
+        p = found[3]
+        self_score = Decimal(p["self_score"]) if "self_score" in p else None
+        return ItemScore(
+            item=item.number,
+            text=item.text,
+            max=item.max,
+            score=Decimal(p["score"]),
+            self_score=self_score,
+            status="assessed",
+            evidence=evidence,
+            examiner=item.examiner,
+        )
+
+    def _info_evidence(self, unit: str, item: Item) -> dict[str, Any]:
+        """What the ledger shows for an information item, against its printed threshold."""
+        info = item.info
+        assert info is not None
+        if info.measure == "submissions_per_year":
+            count = len(self._live_of(unit, "submission"))
+            return {
+                "measure": info.measure,
+                "threshold": info.threshold,
+                "count": count,
+                "met": count >= info.threshold,
+            }
+        adopted: dict[str, set[str]] = defaultdict(set)
+        for _seq, _id, at, p in self._live_of(unit, "adoption"):
+            adopted[at[:7]].add(p["info"])
+        if info.measure == "adopted_per_year":
+            count = len(set().union(*adopted.values())) if adopted else 0
+            return {
+                "measure": info.measure,
+                "threshold": info.threshold,
+                "count": count,
+                "met": count >= info.threshold,
+            }
+        months = {}
+        month = self.period.start.month
+        while month <= self.period.end.month:
+            key = f"{self.period.year:04d}-{month:02d}"
+            months[key] = len(adopted.get(key, ()))
+            month += 1
+        return {
+            "measure": info.measure,
+            "threshold": info.threshold,
+            "months": months,
+            "met": all(n >= info.threshold for n in months.values()),
+        }
+
+
+def _trace(seq: int, id_: str, kind: str, at: str, status: str, reason: str) -> Trace:
+    return Trace(
+        event=id_, seq=seq, type=kind, at=at, status=status, points=ZERO, clause=None, reason=reason
+    )
+
+
+def replay_checklist(
+    ledger: Ledger,
+    ruleset: ChecklistRuleset,
+    period: Period,
+    *,
+    as_of: datetime | None = None,
+    with_trace: bool = False,
+) -> ChecklistBoard:
+    """Report a ledger under a checklist ruleset for a period."""
+    replay = ChecklistReplay(ruleset, period, as_of=as_of)
+    replay.read(ledger.rows(as_of=as_of))
+    return replay.run(with_trace=with_trace)

@@ -1,0 +1,411 @@
+"""``scoreledger demo``: a small but realistic ledger, scored under every shipped ruleset.
+
+The events follow the five regulations' own world: a city union with its
+districts, a district's town union and a direct-report point, provincial and
+city departments, adoptions at every level, an instruction, an urgent item
+reported late, a retraction, a recorded veto, a discretionary adjustment, and
+checklist assessments with absences. Every event has a fixed id, so running
+the demo twice appends nothing the second time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Any
+
+from ledger.store import Ledger
+
+#: (ruleset, period) pairs the demo prints, each inside the ruleset's own years.
+SHOWN = (
+    ("jiangsu-2016", "2016"),
+    ("changzhou-2016", "2016H2"),
+    ("dalian-2011", "2011Q3"),
+    ("dalian-2011", "2011H2"),
+    ("suzhou-2015", "2015"),
+    ("county-targets", "2016"),
+)
+
+
+def _unit(uid: str, name: str, kind: str, at: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"reg-{uid}",
+        "type": "unit_registered",
+        "at": at,
+        "unit": uid,
+        "name": name,
+        "kind": kind,
+        **extra,
+    }
+
+
+def _units() -> list[dict[str, Any]]:
+    return [
+        # 江苏 / 常州 (2016)
+        _unit("changzhou", "常州市总工会", "city", "2016-01-04"),
+        _unit("wuxi", "无锡市总工会", "city", "2016-01-04"),
+        _unit("wujin", "武进区总工会", "county", "2016-01-04", parent="changzhou"),
+        _unit("tianning", "天宁区总工会", "county", "2016-01-04", parent="changzhou"),
+        _unit("hutang", "湖塘镇工会", "grassroots", "2016-01-04", parent="wujin"),
+        _unit("js-publicity", "省总宣教部", "department", "2016-01-04", department="publicity"),
+        _unit("cz-office", "常州市总办公室", "department", "2016-01-04", department="office"),
+        # 大连 (2011)
+        _unit("dalian", "大连市总工会", "city", "2011-06-02"),
+        _unit("shahekou", "沙河口区总工会", "county", "2011-06-02", parent="dalian"),
+        _unit("ganjingzi", "甘井子区总工会", "county", "2011-06-02", parent="dalian"),
+        _unit(
+            "dl-port",
+            "大连港集团工会(信息直报点)",
+            "direct_report",
+            "2011-06-02",
+            parent="shahekou",
+        ),
+        _unit("dl-build", "大连市建设产业工会", "industry_union", "2011-06-02"),
+        # 苏州 (2015) and the county checklists (2016)
+        _unit("gusu", "姑苏区总工会", "county", "2015-01-05"),
+        _unit("sz-traffic", "苏州市交通运输局工会", "system", "2015-01-05"),
+        _unit("chengguan", "城关镇工会", "township", "2016-01-04"),
+        _unit("edu-sys", "县教育系统工会", "system", "2016-01-04"),
+    ]
+
+
+def _sub(eid: str, unit: str, info: str, at: str, title: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "type": "submission",
+        "at": at,
+        "unit": unit,
+        "info": info,
+        "title": title,
+        **extra,
+    }
+
+
+def _adopt(eid: str, info: str, outlet: str, at: str, **extra: Any) -> dict[str, Any]:
+    return {"id": eid, "type": "adoption", "at": at, "info": info, "outlet": outlet, **extra}
+
+
+def _jiangsu_changzhou() -> list[dict[str, Any]]:
+    ev = [
+        _sub("wj-s1", "wujin", "WJ-2016-07", "2016-07-05T10:20", "武进区开展夏季送清凉活动"),
+        _adopt("wj-a1", "WJ-2016-07", "province.union.web", "2016-07-08", evidence="省总网站"),
+        _adopt("wj-a2", "WJ-2016-07", "city.union.web.news", "2016-07-06"),
+        _sub(
+            "wj-s2",
+            "wujin",
+            "WJ-2016-11",
+            "2016-08-16",
+            "武进区职工技能竞赛经验总结",
+            category="experience",
+        ),
+        _adopt("wj-a3", "WJ-2016-11", "city.union.web.department", "2016-08-18"),
+        _adopt(
+            "wj-a3b",
+            "WJ-2016-11",
+            "city.union.web.department",
+            "2016-08-25",
+            note="the same column again: earns once",
+        ),
+        _sub(
+            "wj-s3",
+            "wujin",
+            "WJ-2016-19",
+            "2016-09-02",
+            "民营企业工资集体协商调查",
+            commissioned=True,
+        ),
+        _adopt("wj-a4", "WJ-2016-19", "province.union.special_report", "2016-09-09"),
+        _adopt("wj-a5", "WJ-2016-19", "province.government", "2016-09-20"),
+        {
+            "id": "wj-i1",
+            "type": "instruction",
+            "at": "2016-09-28",
+            "info": "WJ-2016-19",
+            "level": "province",
+            "leader": "省政府领导",
+        },
+        _sub("ht-s1", "hutang", "HT-2016-03", "2016-10-11", "湖塘镇纺织企业职工思想动态"),
+        _adopt("ht-a1", "HT-2016-03", "city.union.web.grassroots", "2016-10-12"),
+        {
+            "id": "ht-act1",
+            "type": "activity",
+            "at": "2016-10-20",
+            "unit": "hutang",
+            "activity": "training",
+            "evidence": "签到表",
+        },
+        _sub("tn-s1", "tianning", "TN-2016-05", "2016-08-03", "天宁区困难职工帮扶情况"),
+        _adopt("tn-a1", "TN-2016-05", "central.cpc_office", "2016-08-30"),
+        _adopt("tn-a2", "TN-2016-05", "city.union.web.news", "2016-08-05"),
+        _adopt("tn-a3", "TN-2016-05", "city.party_committee", "2016-08-10"),
+        {
+            "id": "tn-r1",
+            "type": "retraction",
+            "at": "2016-09-01",
+            "target": "tn-a3",
+            "reason": "市委办通报更正：该条未采用",
+        },
+        _sub(
+            "cz-s1",
+            "changzhou",
+            "CZ-2016-Q3",
+            "2016-10-08",
+            "三季度职工思想动态综合分析",
+            category="comprehensive",
+        ),
+        _adopt("cz-a1", "CZ-2016-Q3", "province.union.briefing", "2016-10-15"),
+        _adopt("cz-a2", "CZ-2016-Q3", "acftu.bulletin", "2016-10-28"),
+        {
+            "id": "cz-act1",
+            "type": "activity",
+            "at": "2016-04-12",
+            "unit": "changzhou",
+            "activity": "meeting",
+        },
+        {
+            "id": "cz-act2",
+            "type": "activity",
+            "at": "2016-11-09",
+            "unit": "changzhou",
+            "activity": "press_conference",
+        },
+        _sub("wx-s1", "wuxi", "WX-2016-02", "2016-05-06", "无锡市职工医疗互助情况", urgent=True),
+        _adopt("wx-a1", "WX-2016-02", "province.union.express", "2016-05-07"),
+        _adopt("wx-a2", "WX-2016-02", "province.party_committee", "2016-05-20"),
+        _sub("jp-s1", "js-publicity", "JP-2016-01", "2016-03-10", "全省职工读书活动部署"),
+        _adopt("jp-a1", "JP-2016-01", "province.union.web", "2016-03-11"),
+        _adopt("jp-a2", "JP-2016-01", "acftu.essentials", "2016-03-30"),
+        _sub("co-s1", "cz-office", "CO-2016-04", "2016-08-08", "市总机关作风建设动态"),
+        _adopt("co-a1", "CO-2016-04", "city.union.web.news", "2016-08-09"),
+        {
+            "id": "wj-rank",
+            "type": "ranking",
+            "at": "2016-12-20",
+            "unit": "wujin",
+            "source": "province.union.annual",
+            "year": 2016,
+            "rank": 7,
+            "evidence": "省总网站2016年度信息通报",
+        },
+        {
+            "id": "jp-adj",
+            "type": "adjustment",
+            "at": "2016-12-28",
+            "unit": "js-publicity",
+            "points": "-5",
+            "reason": "未完成目标分值，酌情扣减",
+            "ruleset": "jiangsu-2016",
+        },
+    ]
+    return ev
+
+
+def _dalian() -> list[dict[str, Any]]:
+    ev: list[dict[str, Any]] = []
+    for n in range(1, 25):  # 24 items in 2011Q3: 12 points, capped at 10
+        day = f"2011-{7 + (n - 1) // 9:02d}-{(n - 1) % 9 * 3 + 1:02d}"
+        ev.append(
+            _sub(f"shk-s{n}", "shahekou", f"SHK-2011-{n:02d}", day, f"沙河口区工会动态第{n}期")
+        )
+    ev += [
+        _adopt("shk-a1", "SHK-2011-07", "city.union.bulletin", "2011-07-25"),
+        _adopt("shk-a2", "SHK-2011-09", "city.union.internal", "2011-08-02", mode="combined"),
+        _adopt("shk-a3", "SHK-2011-12", "city.party_committee", "2011-08-15"),
+        _adopt("shk-a4", "SHK-2011-12", "province.union.other", "2011-08-30"),
+        {
+            "id": "shk-i1",
+            "type": "instruction",
+            "at": "2011-09-05",
+            "info": "SHK-2011-12",
+            "level": "city",
+            "leader": "市委领导",
+        },
+        _sub(
+            "shk-c1",
+            "shahekou",
+            "SHK-2011-T1",
+            "2011-09-12",
+            "市总特约：企业用工调查",
+            commissioned=True,
+        ),
+        _adopt(
+            "shk-a5",
+            "SHK-2011-T1",
+            "province.government",
+            "2011-09-26",
+            note="省政府: scores 0 in dalian-2011",
+        ),
+        _sub("port-s1", "dl-port", "PORT-2011-01", "2011-07-14", "大港码头职工夏季高温作业情况"),
+        _adopt("port-a1", "PORT-2011-01", "city.union.bulletin", "2011-07-20"),
+        _adopt("port-a2", "PORT-2011-01", "acftu.other", "2011-08-22", mode="combined"),
+        _sub(
+            "gjz-s1",
+            "ganjingzi",
+            "GJZ-2011-05",
+            "2011-08-04T16:30",
+            "甘井子区某企业职工集体上访",
+            urgent=True,
+            incident_at="2011-08-04T09:00",
+        ),
+        _adopt("gjz-a1", "GJZ-2011-05", "city.union.bulletin", "2011-08-05"),
+        _adopt("gjz-a2", "GJZ-2011-05", "province.party_committee", "2011-08-19"),
+        _adopt("gjz-a3", "GJZ-2011-05", "central.state_council_office", "2011-09-07"),
+        _adopt(
+            "gjz-a4",
+            "GJZ-X-01",
+            "city.union.bulletin",
+            "2011-09-15",
+            unit="ganjingzi",
+            note="§五(一)8: adopted through another channel, not submitted to 市总",
+        ),
+        _sub("db-s1", "dl-build", "DB-2011-02", "2011-07-19", "建设系统农民工工资支付情况"),
+        _adopt("db-a1", "DB-2011-02", "province.union.web", "2011-08-01"),
+        _adopt("db-a1x", "DB-2011-02", "city.union.bulletin", "2011-07-28"),
+        {
+            "id": "db-r1",
+            "type": "retraction",
+            "at": "2011-09-30",
+            "target": "db-a1x",
+            "reason": "录入错误：该条由内刊采用",
+        },
+        _adopt("db-a2", "DB-2011-02", "city.union.internal", "2011-07-28"),
+        {
+            "id": "db-veto",
+            "type": "veto",
+            "at": "2011-09-20",
+            "unit": "dl-build",
+            "reason": "missed_report",
+            "evidence": "大工办通报〔2011〕9号",
+        },
+        {
+            "id": "shk-adj",
+            "type": "adjustment",
+            "at": "2011-09-29",
+            "unit": "shahekou",
+            "points": "2",
+            "reason": "承办全市信息员培训，酌情加分",
+        },
+    ]
+    return ev
+
+
+def _checklists() -> list[dict[str, Any]]:
+    ev: list[dict[str, Any]] = []
+    marks = {
+        "1.1": ("5", "5"),
+        "1.2": ("3", "3"),
+        "1.3": ("3.5", "4"),
+        "2.1": ("6", "6"),
+        "2.2": ("6", "7"),
+        "3.3": ("4.5", "5"),
+        "4.1": ("7", "7"),
+        "4.5": ("3", "4"),
+    }
+    for item, (score, own) in marks.items():
+        ev.append(
+            {
+                "id": f"gusu-{item}",
+                "type": "assessment",
+                "at": "2015-12-20",
+                "unit": "gusu",
+                "table": "suzhou-2015/city",
+                "item": item,
+                "score": score,
+                "self_score": own,
+                "assessor": "市总考核组",
+            }
+        )
+    ev.append(_sub("gusu-s1", "gusu", "GS-2015-01", "2015-03-03", "姑苏区职工文化节"))
+    ev.append(_adopt("gusu-a1", "GS-2015-01", "city.union.web.news", "2015-03-05"))
+    for item, score in {"1.1": "5", "1.2": "3", "2.1": "6", "4.1": "10"}.items():
+        ev.append(
+            {
+                "id": f"szt-{item}",
+                "type": "assessment",
+                "at": "2015-12-21",
+                "unit": "sz-traffic",
+                "table": "suzhou-2015/bureau",
+                "item": item,
+                "score": score,
+            }
+        )
+    for item, (score, own) in {
+        "1.1": ("3", "3"),
+        "1.4": ("2", "2"),
+        "2.1": ("5", "5"),
+        "7.4": ("4", "6"),
+    }.items():
+        ev.append(
+            {
+                "id": f"cg-{item}",
+                "type": "assessment",
+                "at": "2016-12-15",
+                "unit": "chengguan",
+                "table": "county/township",
+                "item": item,
+                "score": score,
+                "self_score": own,
+            }
+        )
+    for n, day in enumerate(("2016-03-08", "2016-09-21"), start=1):
+        ev.append(
+            {
+                "id": f"cg-abs{n}",
+                "type": "absence",
+                "at": day,
+                "unit": "chengguan",
+                "meeting": "县总工会全委会" if n == 1 else "县总信息员培训",
+                "person": "工会主席",
+            }
+        )
+    for n in range(1, 8):
+        ev.append(
+            _sub(
+                f"cg-s{n}",
+                "chengguan",
+                f"CG-2016-{n:02d}",
+                f"2016-{n + 2:02d}-10",
+                f"城关镇工会工作简报第{n}期",
+            )
+        )
+    for item, score in {"1.1": "4", "2.1": "5", "7.4": "6"}.items():
+        ev.append(
+            {
+                "id": f"edu-{item}",
+                "type": "assessment",
+                "at": "2016-12-16",
+                "unit": "edu-sys",
+                "table": "county/system",
+                "item": item,
+                "score": score,
+            }
+        )
+    return ev
+
+
+def demo_events() -> list[dict[str, Any]]:
+    """The demo ledger's events, in log order."""
+    return _units() + _jiangsu_changzhou() + _dalian() + _checklists()
+
+
+def build_demo(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Create (or top up) the demo ledger; returns (appended, duplicates)."""
+    with Ledger.open(path, create=True) as ledger:
+        result = ledger.append_many(demo_events())
+    return result.appended, result.duplicates
+
+
+def run_demo(path: str | os.PathLike[str], out: IO[str]) -> None:
+    """Build the demo ledger and print its scoreboard under each shipped ruleset."""
+    from .api import score
+    from .render import board_text
+
+    appended, duplicates = build_demo(path)
+    out.write(f"demo ledger {path}: appended {appended}, duplicates {duplicates}\n\n")
+    with Ledger.open(path) as ledger:
+        for ruleset, period in SHOWN:
+            out.write(board_text(score(ledger, ruleset, period)))
+            out.write("\n")
+    out.write(
+        "Next: see every point of one unit, with its events and the regulation's sentence:\n"
+        f"  scoreledger explain {path} --ruleset dalian-2011 --period 2011Q3 --unit shahekou\n"
+    )

@@ -1,0 +1,173 @@
+"""What a replay produces: frozen records that every renderer (text, JSON, CSV) reads.
+
+Nothing here computes; ``projections.engine`` and ``projections.checklists`` fill
+them in, and ``projections.render`` turns them into text. Decimal points
+throughout; a total is always the sum of its lines.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+frozen = attrs.frozen(kw_only=True)
+
+
+@frozen
+class Line:
+    """One line of a unit's total: a clause, its points, and the events behind them."""
+
+    clause: str
+    points: Decimal
+    events: tuple[str, ...]
+    info: str | None
+    note: str
+    section: str | None = None  # the regulation's section (explain)
+    sentence: str | None = None  # the regulation's sentence, verbatim (explain)
+
+
+@frozen
+class Trace:
+    """What became of one event under the ruleset: scored, unscored (why), or retracted."""
+
+    event: str
+    seq: int
+    type: str
+    at: str
+    status: str  # "scored" | "capped" (a cap cut it) | "unscored" (see reason) | "retracted"
+    points: Decimal
+    clause: str | None
+    reason: str
+    info: str | None = None
+
+
+@frozen
+class VetoMark:
+    """A veto in the year to date: recorded (an event) or derived (from a submission)."""
+
+    event: str
+    reason: str
+    unit: str
+    derived: bool
+    at: str
+
+
+@frozen
+class UnitScore:
+    """One unit's standing in a points ruleset for one period."""
+
+    unit: str
+    name: str
+    kind: str
+    total: Decimal
+    attributed_to: str | None
+    target: Decimal | None
+    target_met: bool | None
+    rank: int | None
+    eligible: bool | None
+    vetoes: tuple[VetoMark, ...]
+    lines: tuple[Line, ...]
+    trace: tuple[Trace, ...] = ()
+    department: str | None = None
+
+
+@frozen
+class Scoreboard:
+    """A points ruleset's scoreboard for one period (CONTRACT §7)."""
+
+    ruleset: str
+    fingerprint: str
+    period: str
+    in_force: bool
+    as_of: str | None
+    units: tuple[UnitScore, ...]
+    warnings: tuple[str, ...]
+
+    def unit(self, unit_id: str) -> UnitScore:
+        for entry in self.units:
+            if entry.unit == unit_id:
+                return entry
+        raise KeyError(unit_id)
+
+
+@frozen
+class ItemScore:
+    """One checklist item for one unit: the examiner's score, or computed, or missing."""
+
+    item: str
+    text: str
+    max: Decimal
+    score: Decimal
+    self_score: Decimal | None
+    status: str  # "assessed" | "computed" | "missing"
+    evidence: dict[str, Any] | None
+    examiner: str
+
+
+@frozen
+class CategoryScore:
+    category: str
+    number: int
+    max: Decimal
+    score: Decimal
+    items: tuple[ItemScore, ...]
+
+
+@frozen
+class ChecklistUnit:
+    """One unit's checklist table for one period."""
+
+    unit: str
+    name: str
+    kind: str
+    table: str
+    total: Decimal
+    self_total: Decimal
+    categories: tuple[CategoryScore, ...]
+    trace: tuple[Trace, ...] = ()
+
+
+@frozen
+class ChecklistBoard:
+    """A checklist ruleset's report for one period (CONTRACT §7)."""
+
+    ruleset: str
+    fingerprint: str
+    period: str
+    in_force: bool
+    as_of: str | None
+    units: tuple[ChecklistUnit, ...]
+    warnings: tuple[str, ...]
+
+    def unit(self, unit_id: str) -> ChecklistUnit:
+        for entry in self.units:
+            if entry.unit == unit_id:
+                return entry
+        raise KeyError(unit_id)
+
+
+Board = Scoreboard | ChecklistBoard
+
+
+@frozen
+class DiffRow:
+    unit: str
+    name: str
+    a: Decimal | None
+    b: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        return None if self.a is None or self.b is None else self.b - self.a
+
+
+@frozen
+class Diff:
+    """Two replays side by side, per unit."""
+
+    period: str
+    a: dict[str, Any]  # {"ruleset", "fingerprint", "as_of"}
+    b: dict[str, Any]
+    units: tuple[DiffRow, ...]
