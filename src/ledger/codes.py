@@ -6,6 +6,7 @@ the reports all read these tables, so a code is added in one place.
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
 
 #: Unit kinds (`kind`).
@@ -130,8 +131,12 @@ def outlet_level(outlet: str) -> str:
     return OUTLETS[outlet][1]
 
 
-def matches(code: str, patterns: tuple[str, ...] | list[str]) -> bool:
-    """Whether `code` matches one of `patterns`; ``central.*`` matches every ``central.`` code."""
+@cache
+def matches(code: str, patterns: tuple[str, ...]) -> bool:
+    """Whether `code` matches one of `patterns`; ``central.*`` matches every ``central.`` code.
+
+    Cached: the replay asks the same (outlet, clause) questions millions of times.
+    """
     for pattern in patterns:
         if pattern.endswith(".*"):
             if code.startswith(pattern[:-1]):

@@ -43,8 +43,9 @@ def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRul
         raise LedgerError(str(exc)) from None
 
 
-def parse_as_of(text: str | datetime | None) -> datetime | None:
-    """An aware instant from ISO-8601 (UTC when no offset; a bare date is 00:00 UTC)."""
+def parse_as_of(text: str | datetime | None, what: str = "--as-of") -> datetime | None:
+    """An aware instant from ISO-8601 (UTC when no offset; a bare date is 00:00 UTC);
+    `what` names the option in the error message."""
     if text is None or isinstance(text, datetime):
         if isinstance(text, datetime) and text.tzinfo is None:
             return text.replace(tzinfo=UTC)
@@ -53,7 +54,7 @@ def parse_as_of(text: str | datetime | None) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise LedgerError(
-            f"--as-of {text!r}: expected an ISO-8601 date-time such as 2016-10-10T09:00:00+08:00"
+            f"{what} {text!r}: expected an ISO-8601 date-time such as 2016-10-10T09:00:00+08:00"
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
@@ -133,12 +134,13 @@ def diff(
 ) -> Diff:
     """Two replays side by side per unit: under rulesets `a` and `b` (default `a`), at
     recorded times `as_of` and `against_as_of` (default `as_of`)."""
+    when_b = parse_as_of(against_as_of, "--against-as-of")  # named in its own error
     first = score(ledger, a, period, as_of=as_of)
     second = score(
         ledger,
         b if b is not None else a,
         period,
-        as_of=against_as_of if against_as_of is not None else as_of,
+        as_of=when_b if when_b is not None else as_of,
     )
     left = {u.unit: u for u in first.units}
     right = {u.unit: u for u in second.units}

@@ -156,6 +156,12 @@ class ChecklistReplay:
             traces.append(
                 _trace(seq, id_, "absence", at, "scored", "an absence: deducted on computed items")
             )
+        for seq, id_, at, u, _p in self.facts.get("absence", ()):  # principle 6: stay visible
+            hit = self.retracted.get(id_)
+            if u == unit and hit is not None:
+                traces.append(
+                    _trace(seq, id_, "absence", at, "retracted", f"retracted by {hit[0]}: {hit[1]}")
+                )
         return ChecklistUnit(
             unit=unit,
             name=version.name if version else unit,

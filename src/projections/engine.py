@@ -37,6 +37,7 @@ from .units import UnitHistory
 
 ZERO = Decimal(0)
 _UNIT_TYPES = ("unit_registered", "unit_changed")
+_CHECKLIST_FACTS = ("assessment", "absence")  # read by checklists, not by points rulesets
 
 
 @attrs.frozen
@@ -89,6 +90,9 @@ class PointsReplay:
         self.traces: list[tuple[str | None, Trace]] = []  # (unit, trace)
         self.derived: list[VetoMark] = []
         self.warnings: list[str] = []
+        #: Units with live information-work events in the period, scored or not: they are
+        #: listed (with 0 if nothing scored) so that explain can show why (principle 8).
+        self.active: set[str] = set()
         self._recipients: dict[tuple[str, str], str | None] = {}
         self._by_trigger: dict[str, list[Clause]] = defaultdict(list)
         for clause in ruleset.clauses:
@@ -140,6 +144,9 @@ class PointsReplay:
     def _trace(
         self, fact: Fact, status: str, points: Decimal, clause: Clause | None, reason: str
     ) -> None:
+        # A retracted event does not list its unit: retracting is as if never appended.
+        if fact.unit is not None and status != "retracted" and fact.type not in _CHECKLIST_FACTS:
+            self.active.add(fact.unit)
         if self.with_trace:
             trace = Trace(
                 event=fact.id,
@@ -549,23 +556,41 @@ class PointsReplay:
                 groups[(unit, piece.group)].append(piece)
             else:
                 own[unit].append(self._line(piece))
-        for (unit, _group), pieces in groups.items():
-            own[unit].insert(0, self._group_line(pieces))
+        grouped: dict[str, list[Line]] = defaultdict(list)
+        for (unit, _group), pieces in groups.items():  # in time order: Q1's window first
+            grouped[unit].append(self._group_line(pieces))
+        for unit, group_lines in grouped.items():
+            own[unit][:0] = group_lines
         for unit in own:
             own[unit].sort(key=_line_order)
-        # Listed: units of an assessed kind, units with points, units that hand points up.
-        listed = {
-            u
-            for u in self.units.registered_by(period.last)
-            if self.units.at(u, end_at).kind in rules.assessed_kinds
-            or self.recipient(u, end_at) is not None
-        } | set(own)
+        # Listed: units of an assessed kind, units with points, units that hand points up,
+        # units whose events in the period scored nothing (so that explain can say why).
+        listed = (
+            {
+                u
+                for u in self.units.registered_by(period.last)
+                if self.units.at(u, end_at).kind in rules.assessed_kinds
+                or self.recipient(u, end_at) is not None
+            }
+            | set(own)
+            | {u for u in self.active if u in self.units}
+        )
         lines: dict[str, list[Line]] = {u: list(own.get(u, ())) for u in listed}
         attributed: dict[str, str | None] = {}
         for unit in sorted(listed):
             targets = handed.get(unit, {})
-            if targets and not kept[unit] and len(targets) == 1:
-                attributed[unit] = next(iter(targets))
+            if targets and not kept[unit]:
+                # It hands all its points up (to more than one parent if it moved): it is
+                # attributed to the one it stands under at the period's end, or else to the
+                # one that received its latest points.
+                now = self.recipient(unit, end_at)
+                attributed[unit] = (
+                    now
+                    if now in targets
+                    else max(
+                        targets, key=lambda t: (targets[t][-1].fact.at, targets[t][-1].fact.seq)
+                    )
+                )
             elif targets:
                 attributed[unit] = None
                 for to, pieces in targets.items():
@@ -594,8 +619,16 @@ class PointsReplay:
                     )
                 )
                 attributed.setdefault(to, None)
-        vetoes = self._vetoes()
+        # A veto counts against the unit and against the unit it hands its points to at the
+        # veto's time (year to date), whether or not the vetoed unit earned points this period.
+        marks_by_unit: dict[str, list[VetoMark]] = defaultdict(list)
+        for mark in self._vetoes():
+            marks_by_unit[mark.unit].append(mark)
+            to = self.recipient(mark.unit, mark.at) if mark.unit in self.units else None
+            if to is not None:
+                marks_by_unit[to].append(mark)
         award = next(iter(self._by_trigger.get("award", [])), None)
+        award_items = self._award_items(award) if award is not None else {}
         scores = []
         for unit in sorted(lines):
             version = self.units.at(unit, end_at) if unit in self.units else None
@@ -604,11 +637,10 @@ class PointsReplay:
             total = sum((line.points for line in lines[unit]), ZERO)
             target = rules.target_for(kind, department) if period.is_year else None
             to = attributed.get(unit)
-            group = {unit} | {c for c, targets in handed.items() if unit in targets}
-            marks = tuple(v for v in vetoes if v.unit in group)
+            marks = tuple(marks_by_unit.get(unit, ()))
             eligible = None
             if award is not None and to is None:
-                eligible = not marks and self._award_items(unit, award) >= (award.min_items or 0)
+                eligible = not marks and len(award_items.get(unit, ())) >= (award.min_items or 0)
             scores.append(
                 UnitScore(
                     unit=unit,
@@ -695,19 +727,22 @@ class PointsReplay:
         marks.sort(key=lambda v: (v.at, v.event))
         return marks
 
-    def _award_items(self, unit: str, award: Clause) -> int:
-        """Distinct info items of the unit (and units handing to it) adopted by award outlets,
-        year to date (whether or not those outlets score here)."""
-        items = set()
+    def _award_items(self, award: Clause) -> dict[str, set[str]]:
+        """Per unit, the distinct info items of it (and of units handing to it) adopted by
+        award outlets, year to date (whether or not those outlets score here)."""
+        items: dict[str, set[str]] = defaultdict(set)
+        first, last = self.period.year_first, self.period.last
         for fact in self.facts.get("adoption", ()):
-            if fact.id in self.retracted or not matches(fact.p["outlet"], award.outlets):
+            if fact.id in self.retracted or not (first <= fact.at[:10] <= last):
                 continue
-            if not (self.period.year_first <= fact.day <= self.period.last):
+            if not matches(fact.p["outlet"], award.outlets):
                 continue
             owner = fact.unit or ""
-            if owner == unit or self.recipient(owner, fact.at) == unit:
-                items.add(fact.p["info"])
-        return len(items)
+            items[owner].add(fact.p["info"])
+            to = self.recipient(owner, fact.at)
+            if to is not None:
+                items[to].add(fact.p["info"])
+        return items
 
 
 def _line_order(line: Line) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from datetime import date
+from functools import cached_property
 
 import attrs
 
@@ -33,15 +34,16 @@ class Period:
         """Whether a local date ``YYYY-MM-DD`` (or the date part of an ``at``) lies inside."""
         return self.first <= day[:10] <= self.last
 
-    @property
+    # Plain text bounds, computed once: the replay compares them with `at` strings.
+    @cached_property
     def first(self) -> str:
         return self.start.isoformat()
 
-    @property
+    @cached_property
     def last(self) -> str:
         return self.end.isoformat()
 
-    @property
+    @cached_property
     def year_first(self) -> str:
         """The first day of the period's year: the start of 'year to date'."""
         return f"{self.year:04d}-01-01"

@@ -1,0 +1,236 @@
+"""Shared helpers for the worked scenarios: build a ledger from event dicts, replay it, and
+check the invariants every scoreboard must keep (CONTRACT §7, RULES.md principle 5).
+
+Event constructors keep the scenarios short; each returns the JSON object the importer
+takes (CONTRACT §2), with decimals as strings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ledger import Ledger
+from projections import ChecklistBoard, Scoreboard, UnitScore, diff, explain, score
+from projections.numbers import fmt
+
+D = Decimal
+Event = dict[str, Any]
+
+
+# -- building ledgers -------------------------------------------------------------------
+
+
+def build(tmp_path: Path, events: Iterable[Event], name: str = "scenario.sqlite") -> Path:
+    """A ledger file in `tmp_path` holding `events`, appended in the order given (seq 1, 2 …)."""
+    path = tmp_path / name
+    with Ledger.open(path, create=True) as ledger:
+        ledger.append_many(list(events))
+    return path
+
+
+def append(path: Path, events: Iterable[Event]) -> str:
+    """Append a later batch (a separate import); returns its recorded_at (UTC)."""
+    time.sleep(0.002)  # recorded_at has microseconds; keep the batches apart
+    with Ledger.open(path) as ledger:
+        ledger.append_many(list(events))
+        recorded = ledger.head().recorded_at
+    assert recorded is not None
+    return recorded
+
+
+def recorded_at(path: Path) -> str:
+    """The recorded_at of the ledger's last event."""
+    with Ledger.open(path) as ledger:
+        recorded = ledger.head().recorded_at
+    assert recorded is not None
+    return recorded
+
+
+# -- replaying ---------------------------------------------------------------------------
+
+
+def board(path: Path, ruleset: Any, period: str, **kw: Any) -> Any:
+    """``projections.score`` on a ledger file, checked for the board invariants."""
+    with Ledger.open(path) as ledger:
+        result = score(ledger, ruleset, period, **kw)
+    if isinstance(result, Scoreboard) and "unit" not in kw:
+        check_points_board(result)
+    if isinstance(result, ChecklistBoard):
+        check_checklist_board(result)
+    return result
+
+
+def explanation(path: Path, ruleset: Any, period: str, unit: str, **kw: Any) -> Any:
+    with Ledger.open(path) as ledger:
+        return explain(ledger, ruleset, period, unit, **kw)
+
+
+def diffed(path: Path, period: str, a: Any, b: Any = None, **kw: Any) -> Any:
+    with Ledger.open(path) as ledger:
+        return diff(ledger, period, a, b, **kw)
+
+
+def lines(entry: UnitScore) -> list[tuple[str, str, str | None]]:
+    """A unit's lines as (clause, points, info), in report order."""
+    return [(line.clause, fmt(line.points) or "0", line.info) for line in entry.lines]
+
+
+def line_set(entry: UnitScore) -> set[tuple[str, str, str | None]]:
+    return set(lines(entry))
+
+
+def totals(result: Scoreboard) -> dict[str, str]:
+    return {u.unit: fmt(u.total) or "0" for u in result.units}
+
+
+def total(result: Any, unit: str) -> str:
+    return fmt(result.unit(unit).total) or "0"
+
+
+def trace_of(entry: Any) -> dict[str, Any]:
+    """An explained unit's trace keyed by event id (the last trace entry per event)."""
+    return {t.event: t for t in entry.trace}
+
+
+# -- invariants --------------------------------------------------------------------------
+
+
+def check_points_board(result: Scoreboard) -> None:
+    """total == sum of lines; attribution conserves points; children have rank/eligible null."""
+    by_id = {u.unit: u for u in result.units}
+    for u in result.units:
+        assert u.total == sum((line.points for line in u.lines), D(0)), u.unit
+        if u.attributed_to is not None:
+            assert u.rank is None and u.eligible is None, u.unit
+            assert not any(line.clause == "attribution" for line in u.lines), u.unit
+        for line in u.lines:
+            if line.clause == "attribution" and line.points > 0:
+                assert line.note in by_id, (u.unit, line.note)
+    kept = sum((u.total for u in result.units if u.attributed_to is None), D(0))
+    earned = sum(
+        (line.points for u in result.units for line in u.lines if line.clause != "attribution"),
+        D(0),
+    )
+    assert kept == earned, (kept, earned)
+    # Ranks: within kind, by total, ties sharing (1, 2, 2, 4).
+    ranked: dict[str, list[UnitScore]] = {}
+    for u in result.units:
+        if u.rank is not None:
+            ranked.setdefault(u.kind, []).append(u)
+    for group in ranked.values():
+        for u in group:
+            assert u.rank == 1 + sum(1 for o in group if o.total > u.total), u.unit
+
+
+def check_checklist_board(result: ChecklistBoard) -> None:
+    for u in result.units:
+        assert u.total == sum((c.score for c in u.categories), D(0)), u.unit
+        for c in u.categories:
+            assert c.score == sum((i.score for i in c.items), D(0)), (u.unit, c.category)
+        selves = [i.self_score for c in u.categories for i in c.items if i.self_score is not None]
+        assert u.self_total == sum(selves, D(0)), u.unit
+
+
+# -- events ------------------------------------------------------------------------------
+
+
+def _event(type_: str, id_: str | None, at: str, **fields: Any) -> Event:
+    out: Event = {"type": type_, "at": at}
+    if id_ is not None:
+        out["id"] = id_
+    out.update({k: v for k, v in fields.items() if v is not None})
+    return out
+
+
+def reg(
+    unit: str,
+    name: str,
+    kind: str,
+    *,
+    parent: str | None = None,
+    department: str | None = None,
+    at: str = "2011-01-04",
+) -> Event:
+    return _event(
+        "unit_registered",
+        f"reg-{unit}",
+        at,
+        unit=unit,
+        name=name,
+        kind=kind,
+        parent=parent,
+        department=department,
+    )
+
+
+def changed(id_: str, unit: str, at: str, **fields: Any) -> Event:
+    return _event("unit_changed", id_, at, unit=unit, **fields)
+
+
+def sub(id_: str, unit: str, info: str, at: str, **fields: Any) -> Event:
+    fields.setdefault("title", f"{info} 工会信息")
+    return _event("submission", id_, at, unit=unit, info=info, **fields)
+
+
+def adopt(
+    id_: str, info: str, outlet: str, at: str, mode: str | None = None, unit: str | None = None
+) -> Event:
+    return _event("adoption", id_, at, info=info, outlet=outlet, mode=mode, unit=unit)
+
+
+def instr(id_: str, info: str, level: str, at: str, leader: str | None = None) -> Event:
+    return _event("instruction", id_, at, info=info, level=level, leader=leader)
+
+
+def activity(id_: str, unit: str, at: str, kind: str = "meeting") -> Event:
+    return _event("activity", id_, at, unit=unit, activity=kind)
+
+
+def veto(id_: str, unit: str, at: str, reason: str, info: str | None = None) -> Event:
+    return _event("veto", id_, at, unit=unit, reason=reason, info=info)
+
+
+def ranking(
+    id_: str, unit: str, at: str, year: int, rank: int, source: str = "province.union.annual"
+) -> Event:
+    return _event("ranking", id_, at, unit=unit, source=source, year=year, rank=rank)
+
+
+def adjust(
+    id_: str, unit: str, at: str, points: str, reason: str, ruleset: str | None = None
+) -> Event:
+    return _event("adjustment", id_, at, unit=unit, points=points, reason=reason, ruleset=ruleset)
+
+
+def assess(
+    id_: str,
+    unit: str,
+    table: str,
+    item: str,
+    at: str,
+    score_: str,
+    self_score: str | None = None,
+) -> Event:
+    return _event(
+        "assessment",
+        id_,
+        at,
+        unit=unit,
+        table=table,
+        item=item,
+        score=score_,
+        self_score=self_score,
+        assessor="市总考核组",
+    )
+
+
+def absence(id_: str, unit: str, at: str, meeting: str) -> Event:
+    return _event("absence", id_, at, unit=unit, meeting=meeting)
+
+
+def retract(id_: str, target: str, at: str, reason: str) -> Event:
+    return _event("retraction", id_, at, target=target, reason=reason)
