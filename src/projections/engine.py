@@ -17,6 +17,7 @@ log); a second, in memory, applies RULES.md's principles:
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -37,6 +38,37 @@ from .units import UnitHistory
 
 ZERO = Decimal(0)
 _UNIT_TYPES = ("unit_registered", "unit_changed")
+
+#: The payload fields scoring reads, per type; the rest (titles, notes, evidence)
+#: stays in the log, so a year of facts fits in memory several times over.
+_KEEP = {
+    "submission": ("info", "category", "urgent", "commissioned", "incident_at"),
+    "adoption": ("info", "outlet", "mode"),
+    "instruction": ("info", "level"),
+    "activity": ("activity",),
+    "ranking": ("source", "year", "rank"),
+    "adjustment": ("points", "reason", "ruleset"),
+    "veto": ("reason", "info"),
+    "assessment": ("info",),
+    "absence": (),
+}
+#: Fields whose values are codes repeated on every event: one shared string each.
+_CODES = frozenset({"category", "outlet", "mode", "level", "activity", "source", "reason"})
+
+
+def _slim(kind: str, p: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key in _KEEP.get(kind, ()):
+        if key in p:
+            value = p[key]
+            out[key] = sys.intern(value) if key in _CODES and type(value) is str else value
+    return out
+
+
+def _intern(unit: str | None) -> str | None:
+    return None if unit is None else sys.intern(unit)
+
+
 _CHECKLIST_FACTS = ("assessment", "absence")  # read by checklists, not by points rulesets
 
 
@@ -110,12 +142,13 @@ class PointsReplay:
             elif kind in _UNIT_TYPES:
                 self.units.add(at, seq, loads(payload))
             elif kind == "submission":
-                fact = Fact(seq, id_, kind, at, unit, loads(payload))
+                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, loads(payload)))
                 self.sub_by_info[fact.p["info"]].append(fact)
                 if at[:10] <= last:
                     self.facts[kind].append(fact)
             elif at[:10] <= last:
-                self.facts[kind].append(Fact(seq, id_, kind, at, unit, loads(payload)))
+                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, loads(payload)))
+                self.facts[kind].append(fact)
 
     # -- pass 2: score -------------------------------------------------------------
 
