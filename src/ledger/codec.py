@@ -76,12 +76,26 @@ def parse_time(value: Any) -> datetime:
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=CST)
+    try:
+        if parsed.year in (1, 9999):  # 0001-01-01T00:00+01:00 has no +08:00 form: say so here
+            parsed.astimezone(CST)
+    except OverflowError:
+        raise FieldError(
+            f"expected a time within years 1 … 9999 in +08:00, got {_show(value)}"
+        ) from None
     return parsed
 
 
 def format_time(value: datetime) -> str:
-    """The canonical text of a business time: ISO-8601 in +08:00."""
+    """The canonical text of a business time: ISO-8601 in +08:00 (naive means +08:00)."""
+    if value.tzinfo is None:  # not the machine's local zone: CONTRACT §2 fixes +08:00
+        value = value.replace(tzinfo=CST)
     return value.astimezone(CST).isoformat()
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation (``"0.0000001"``, never ``"1E-7"``), so an export re-imports."""
+    return format(value, "f")
 
 
 def _show(value: Any) -> str:
@@ -100,7 +114,7 @@ def _make() -> cattrs.Converter:
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
     conv.register_structure_hook(datetime, lambda v, _: parse_time(v))
-    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(Decimal, format_decimal)
     conv.register_unstructure_hook(datetime, format_time)
     return conv
 

@@ -13,9 +13,12 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
+from .events import SCHEMA_VERSION
+from .normalize import loads
 from .schema import GENESIS, GUARDS
 
 __all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_rows"]
@@ -57,25 +60,36 @@ class VerifyReport:
         return f"DAMAGED at {where}: {self.problem}"
 
 
+def _guard_text(sql: str) -> str:
+    """A trigger's SQL as sqlite_master keeps it (no IF NOT EXISTS), spacing ignored."""
+    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+
+
 def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
-    """Re-check the guards, then every row's link, canonical form and hash, in order."""
+    """Re-check the guards, then every row's link, hash and indexed columns, in order."""
     present = {
-        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    missing = sorted(set(GUARDS) - present)
-    if missing:
-        return VerifyReport(
-            ok=False,
-            count=0,
-            head_hash="",
-            problem=f"append-only guard missing: {', '.join(missing)}",
+        name: _guard_text(sql or "")
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
         )
+    }
+    missing = sorted(set(GUARDS) - set(present))
+    # A trigger of the right name whose body was replaced guards nothing.
+    altered = sorted(
+        n for n, sql in GUARDS.items() if n in present and present[n] != _guard_text(sql)
+    )
+    if missing or altered:
+        what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
+        what += [f"append-only guard altered: {', '.join(altered)}"] if altered else []
+        return VerifyReport(ok=False, count=0, head_hash="", problem="; ".join(what))
     prev, expected_seq = GENESIS, 1
+    submitters: dict[str, str | None] = {}  # info -> unit of its latest submission
     cursor = conn.execute(
-        "SELECT seq, payload, recorded_at, prev_hash, hash FROM events ORDER BY seq"
+        "SELECT seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version "
+        "FROM events ORDER BY seq"
     )
     while batch := cursor.fetchmany(5000):
-        for seq, payload, recorded_at, prev_hash, digest in batch:
+        for seq, payload, recorded_at, prev_hash, digest, *columns in batch:
             problem = None
             if seq != expected_seq:
                 problem = f"expected seq {expected_seq}: a gap in the log"
@@ -84,9 +98,47 @@ def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
                 problem = "prev_hash does not match the previous event's hash"
             elif chain_hash(prev, payload, seq, recorded_at) != digest:
                 problem = "hash does not match the event's content"
+            else:
+                problem = _columns_problem(payload, columns, submitters)
             if problem:
                 return VerifyReport(
                     ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
                 )
             prev, expected_seq = digest, expected_seq + 1
     return VerifyReport(ok=True, count=expected_seq - 1, head_hash=prev)
+
+
+def _columns_problem(
+    payload: str, columns: list[Any], submitters: dict[str, str | None]
+) -> str | None:
+    """Whether the indexed columns say what the sealed payload says.
+
+    Queries and replays read ``type``, ``at``, ``unit``, ``info`` and ``ref``
+    from their own columns, which the hash does not cover: an edit there would
+    change a score while the chain still verifies.
+    """
+    id_, kind, at, unit, info, ref, version = columns
+    try:
+        p = loads(payload)
+    except ValueError:
+        return "payload is not JSON"
+    if type(p) is not dict:
+        return "payload is not a JSON object"
+    if p.get("type") in ("adoption", "instruction") and p.get("info") in submitters:
+        expected_unit = submitters[p["info"]]  # the submitter, resolved at append time
+    else:
+        expected_unit = p.get("unit")
+    if p.get("type") == "submission":
+        submitters[p.get("info")] = p.get("unit")  # type: ignore[index]
+    expected = (p.get("id"), p.get("type"), p.get("at"), expected_unit, p.get("info"))
+    for name, have, want in zip(
+        ("id", "type", "at", "unit", "info", "ref"),
+        (id_, kind, at, unit, info, ref),
+        (*expected, p.get("target")),
+        strict=True,
+    ):
+        if have != want:
+            return f"column {name} ({have!r}) does not match the event's content ({want!r})"
+    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+        return f"unknown schema version {version!r}"
+    return None

@@ -28,7 +28,8 @@ def parse_line(raw: bytes) -> Any:
     except UnicodeDecodeError as exc:
         return ParseFailure(f"not UTF-8 (byte {exc.start + 1})")
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        # Without the line end: a truncated line is "unterminated", not "control character".
+        return json.loads(text.rstrip("\r\n"), parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
         return ParseFailure(f"invalid JSON: {exc.msg} (column {exc.colno})")
     except ValueError as exc:

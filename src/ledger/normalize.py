@@ -26,8 +26,18 @@ try:  # orjson: 2.7x faster loads/dumps, byte-identical canonical text (tested)
     import orjson
 
     def dumps_canonical(obj: dict[str, Any]) -> str:
-        """Canonical JSON text: sorted keys, compact, UTF-8 (not ASCII-escaped)."""
-        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+        """Canonical JSON text: sorted keys, compact, UTF-8 (not ASCII-escaped).
+
+        Raises ValueError when the object has no UTF-8 text (a lone surrogate).
+        """
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
+        except orjson.JSONEncodeError:
+            # orjson refuses integers beyond 64 bits, which json writes; a lone
+            # surrogate fails both ways and surfaces as UnicodeEncodeError.
+            text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            text.encode()
+            return text
 
     loads = orjson.loads
     LoadError: type[Exception] = orjson.JSONDecodeError
@@ -35,7 +45,9 @@ except ImportError:  # pragma: no cover - exercised where orjson has no wheel
 
     def dumps_canonical(obj: dict[str, Any]) -> str:
         """Canonical JSON text: sorted keys, compact, UTF-8 (not ASCII-escaped)."""
-        return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text.encode()  # a lone surrogate has no UTF-8 form: ValueError, as above
+        return text
 
     loads = json.loads
     LoadError = json.JSONDecodeError
@@ -71,7 +83,8 @@ def normalize(obj: Any) -> dict[str, Any] | None:
     """The canonical payload of a valid event object, or None (ask cattrs why)."""
     if type(obj) is not dict:
         return None
-    spec = _SPECS.get(obj.get("type"))  # type: ignore[arg-type]
+    kind_name = obj.get("type")
+    spec = _SPECS.get(kind_name) if type(kind_name) is str else None  # a list is unhashable
     if spec is None:
         return None
     kinds, required, defaults = spec
@@ -96,7 +109,7 @@ def normalize(obj: Any) -> dict[str, Any] | None:
         elif kind == _DEC:
             if vtype is not str or not _DECIMAL.fullmatch(value):
                 return None
-            out[key] = str(Decimal(value))
+            out[key] = format(Decimal(value), "f")  # as codec.format_decimal
         else:
             out[key] = _time(value)
             if out[key] is None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from .codes import DEPARTMENT_KINDS
+
 Issue = tuple[str, str]
 Payload = Mapping[str, Any]
 
@@ -119,6 +121,15 @@ class ReferenceChecker:
                 self._parent(unit, parent, issues)
                 if parent and self.units.creates_cycle(unit, parent):
                     issues.append(("parent", f"{parent!r} is below {unit!r}: a cycle"))
+                kind_after = p.get("kind") or self.units.units[unit].kind
+                if p.get("department") is not None and kind_after not in DEPARTMENT_KINDS:
+                    issues.append(
+                        (
+                            "department",
+                            "only units of kind department or industry_union carry one, "
+                            f"not {kind_after}",
+                        )
+                    )
         elif kind in ("adoption", "instruction"):
             unit = self._submitter(p, seen, issues)
         elif kind == "retraction":

@@ -16,7 +16,9 @@ from .events import SCHEMA_VERSION
 GENESIS = "0" * 64
 
 #: Triggers that make the table append-only and its chain unforkable in SQLite
-#: itself, whatever client writes to the file.
+#: itself, whatever client writes to the file. ``events_chain`` also refuses an
+#: existing id: ``INSERT OR REPLACE`` deletes the old row without firing the
+#: DELETE trigger on a connection without ``recursive_triggers``.
 GUARDS = {
     "events_no_update": """
         CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
@@ -29,6 +31,7 @@ GUARDS = {
         WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM events)
           OR NEW.prev_hash IS NOT COALESCE(
                (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{GENESIS}')
+          OR EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
         BEGIN SELECT RAISE(ABORT, 'scoreledger: an insert must extend the chain'); END""",
 }
 

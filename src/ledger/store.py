@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from .codec import structure, unstructure
+from .codec import CST, structure, unstructure
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import GENESIS, VerifyReport, chain_sealer, verify_rows
@@ -99,6 +99,9 @@ class Ledger:
             conn.execute("PRAGMA recursive_triggers=ON")
             conn.execute("PRAGMA busy_timeout=60000")
             if create:
+                if read_schema_version(self.db) is None and self.db.table_names():
+                    # Someone else's SQLite file: do not add our tables to it.
+                    raise LedgerError(f"{self.path}: not a scoreledger ledger (no events table)")
                 ensure_schema(self.db)
             version = read_schema_version(self.db)
             if version is None:
@@ -180,6 +183,7 @@ class Ledger:
         event scores for (adoptions and instructions resolve to their submitter).
         """
         wanted = set(types) if types is not None else None
+        since, until = _business(since), _business(until)
         sql = "SELECT seq, type, unit, recorded_at, payload, version, hash, prev_hash FROM events"
         params: list[Any] = []
         if as_of is not None:
@@ -272,7 +276,12 @@ class Ledger:
                 seen = self._lookups([p for _, _, p in parsed])
                 rows: list[tuple[Any, ...]] = []
                 for index, loc, p in parsed:
-                    payload = dumps_canonical(p)
+                    try:
+                        payload = dumps_canonical(p)
+                    except ValueError:  # a lone surrogate (e.g. "\ud800") has no UTF-8 form
+                        message = "text with a lone surrogate (\\ud800-\\udfff) cannot be stored"
+                        found.append((index, Problem(loc, "", message)))
+                        continue
                     stored = seen.ids.get(p["id"])
                     if stored is not None:
                         if stored.payload == payload:
@@ -397,8 +406,12 @@ def _parse(chunk: list[Entry], found: list[tuple[int, Problem]]) -> list[tuple[i
             found.append((index, Problem(loc, "", obj.message)))
             continue
         if isinstance(obj, Event):
-            parsed.append((index, loc, unstructure(obj)))
-            continue
+            # attrs does not check types: send the object through the same checks as JSON.
+            try:
+                obj = unstructure(obj)
+            except Exception as exc:
+                found.append((index, Problem(loc, "", f"cannot encode {obj!r}: {exc}")))
+                continue
         if type(obj) is dict and "id" not in obj:
             obj = {**obj, "id": new_event_id()}
         payload = normalize(obj)
@@ -411,6 +424,13 @@ def _parse(chunk: list[Entry], found: list[tuple[int, Problem]]) -> list[tuple[i
             payload = unstructure(event)
         parsed.append((index, loc, payload))
     return parsed
+
+
+def _business(moment: datetime | None) -> datetime | None:
+    """A business-time bound: naive means +08:00 (CONTRACT §2), like `at` itself."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=CST)
+    return moment
 
 
 def _utc_text(moment: datetime) -> str:

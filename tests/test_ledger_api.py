@@ -1,0 +1,245 @@
+"""The Python API: append, read back with filters, get, head, errors, upcasting."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ledger import (
+    CST,
+    Activity,
+    Adjustment,
+    InputError,
+    Ledger,
+    LedgerError,
+    Location,
+    Submission,
+)
+from ledger import upcast as upcast_module
+from ledger.integrity import GENESIS
+
+
+@pytest.fixture
+def ledger(base_db: Path) -> Iterator[Ledger]:
+    with Ledger.open(base_db) as opened:
+        yield opened
+
+
+def test_open_refuses_a_missing_file_unless_asked_to_create(tmp_path: Path):
+    with pytest.raises(LedgerError, match="no such ledger file"):
+        Ledger.open(tmp_path / "x.sqlite")
+    assert not (tmp_path / "x.sqlite").exists()
+    with Ledger.open(tmp_path / "x.sqlite", create=True) as fresh:
+        assert fresh.head().seq == 0 and fresh.head().hash == GENESIS and len(fresh) == 0
+        assert fresh.verify().ok
+
+
+def test_append_returns_counts_seq_range_and_head(ledger: Ledger):
+    result = ledger.append(
+        {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "training"}
+    )
+    assert (result.appended, result.duplicates, result.first_seq, result.last_seq) == (1, 0, 8, 8)
+    assert result.head_hash == ledger.head().hash
+    again = ledger.append_many([ledger.get("s1").event, ledger.get("act1").event])
+    assert (again.appended, again.duplicates, again.first_seq, again.last_seq) == (0, 2, None, None)
+
+
+def test_append_accepts_event_objects_and_reads_naive_times_as_beijing(ledger: Ledger):
+    ledger.append(Activity(id="a1", at=datetime(2016, 5, 1, 9), unit="gulou", activity="meeting"))
+    ledger.append(
+        Adjustment(id="adj", at=datetime(2016, 5, 1, tzinfo=UTC), unit="gulou",
+                   points=Decimal("-0.5"), reason="late")
+    )  # fmt: skip
+    assert ledger.get("a1").event.at == datetime(2016, 5, 1, 9, tzinfo=CST)
+    assert ledger.get("adj").event.at == datetime(2016, 5, 1, 8, tzinfo=CST)
+    assert ledger.get("adj").event.points == Decimal("-0.5")
+
+
+def test_event_objects_get_the_same_checks_as_json(ledger: Ledger):
+    bad = [
+        Activity(id="a1", at=datetime(2016, 5, 1), unit="nobody", activity="meeting"),
+        Activity(id="a2", at=datetime(2016, 5, 1), unit="gulou", activity="party"),
+        Submission(id="s9", at=datetime(2016, 5, 1), unit="gulou", info="X", urgent="yes"),  # type: ignore[arg-type]
+    ]
+    with pytest.raises(InputError) as caught:
+        ledger.append_many(bad)
+    assert [(str(p.location), p.field) for p in caught.value.problems] == [
+        ("<api>:1", "unit"),
+        ("<api>:2", "activity"),
+        ("<api>:3", "urgent"),
+    ]
+    assert len(ledger) == 7
+
+
+def test_append_many_is_atomic_and_collects_every_problem(ledger: Ledger):
+    head = ledger.head()
+    batch = [
+        {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "meeting"},
+        {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "party"},
+        {"type": "adjustment", "at": "2016-05-01", "unit": "gulou", "points": 1, "reason": "x"},
+    ]
+    with pytest.raises(InputError) as caught:
+        ledger.append_many(batch)
+    error = caught.value
+    assert [str(p) for p in error.problems] == [
+        "<api>:2: activity: unknown activity 'party'; expected one of meeting, "
+        "press_conference, training, exchange",
+        '<api>:3: points: expected a decimal string like "0.5", got 1',
+    ]
+    assert str(error).endswith("(and 1 more problem)")
+    assert error.lines()[-1] == "nothing was appended"
+    assert ledger.head() == head
+
+
+def test_append_many_takes_located_entries(ledger: Ledger):
+    entry = (Location("mail-2016-05.jsonl", 12), {"type": "activity", "at": "2016-05-01"})
+    with pytest.raises(InputError) as caught:
+        ledger.append_many([entry])
+    assert str(caught.value.problems[0]).startswith("mail-2016-05.jsonl:12: ")
+
+
+def test_get_returns_the_recorded_event(ledger: Ledger):
+    recorded = ledger.get("s1")
+    assert recorded is not None
+    assert recorded.seq == 5 and recorded.unit == "gulou"
+    assert recorded.event.info == "GL-1" and recorded.event.category == "regular"
+    assert recorded.recorded_at.tzinfo is not None
+    assert len(recorded.hash) == 64 and recorded.prev_hash == ledger.get("u-office").hash
+    assert ledger.get("nope") is None
+
+
+@pytest.fixture
+def timeline(ledger: Ledger) -> tuple[Ledger, datetime]:
+    """Two appends recorded at different instants; returns the instant between them."""
+    ledger.append_many(
+        [
+            {"id": "sub2", "type": "submission", "at": "2016-04-01T10:00", "unit": "xuanwu",
+             "info": "XW-1"},
+            {"id": "ad1", "type": "adoption", "at": "2016-04-03", "info": "GL-1",
+             "outlet": "city.union.bulletin"},
+        ]
+    )  # fmt: skip
+    between = datetime.fromisoformat(ledger.head().recorded_at)
+    time.sleep(0.002)
+    ledger.append(
+        {"id": "late", "type": "activity", "at": "2016-06-30T23:59", "unit": "xuanwu",
+         "activity": "exchange"}
+    )  # fmt: skip
+    return ledger, between
+
+
+def ids(records) -> list[str]:
+    return [r.event.id for r in records]
+
+
+def test_events_stream_in_log_order(timeline):
+    ledger, _ = timeline
+    records = list(ledger.events())
+    assert [r.seq for r in records] == list(range(1, 11))
+    assert ids(records)[-3:] == ["sub2", "ad1", "late"]
+
+
+def test_events_filter_by_type_and_unit(timeline):
+    ledger, _ = timeline
+    assert ids(ledger.events(types=["submission"])) == ["s1", "sub2"]
+    assert ids(ledger.events(types={"activity", "retraction"})) == ["act1", "r1", "late"]
+    # The adoption names no unit: it scores for the submitter.
+    assert ids(ledger.events(unit="gulou")) == ["u-gulou", "s1", "act1", "ad1"]
+    assert ids(ledger.events(unit="xuanwu", types=["activity"])) == ["late"]
+    assert ids(ledger.events(types=[])) == []
+
+
+def test_events_filter_by_business_time(timeline):
+    ledger, _ = timeline
+    since = datetime(2016, 4, 1, 10, tzinfo=CST)
+    assert ids(ledger.events(since=since)) == ["sub2", "ad1", "late"]  # inclusive
+    assert ids(ledger.events(since=since, until=datetime(2016, 4, 3, tzinfo=CST))) == [
+        "sub2",
+        "ad1",
+    ]
+    # Naive bounds are Beijing time, like `at` itself; other offsets compare as instants.
+    assert ids(ledger.events(since=datetime(2016, 4, 1, 10))) == ["sub2", "ad1", "late"]
+    assert ids(ledger.events(since=datetime(2016, 4, 1, 2, 0, 1, tzinfo=UTC))) == ["ad1", "late"]
+    assert ids(ledger.events(until=datetime(2016, 1, 4))) == ["u-city", "u-gulou", "u-xuanwu",
+                                                              "u-office"]  # fmt: skip
+
+
+def test_events_as_of_a_recorded_time(timeline):
+    ledger, between = timeline
+    assert ids(ledger.events(as_of=between))[-2:] == ["sub2", "ad1"]
+    assert "late" not in ids(ledger.events(as_of=between))
+    assert ids(ledger.events(as_of=between - timedelta(days=1))) == []
+    # A naive as_of is UTC (CONTRACT §4 --as-of).
+    naive = between.astimezone(UTC).replace(tzinfo=None)
+    assert ids(ledger.events(as_of=naive)) == ids(ledger.events(as_of=between))
+    assert ids(ledger.events(as_of=between.astimezone(CST))) == ids(ledger.events(as_of=between))
+
+
+def test_recorded_at_never_goes_backwards(ledger: Ledger):
+    for i in range(5):
+        ledger.append({"type": "activity", "at": "2016-05-01", "unit": "gulou",
+                       "activity": "meeting", "id": f"m{i}"})  # fmt: skip
+    stamps = [r.recorded_at for r in ledger.events()]
+    assert stamps == sorted(stamps)
+    assert all(s.utcoffset() == timedelta(0) for s in stamps)
+
+
+def test_verify_report(ledger: Ledger):
+    report = ledger.verify()
+    assert report.ok and report.count == 7 and report.head_hash == ledger.head().hash
+    assert str(report) == f"OK: 7 events, head hash {report.head_hash}"
+
+
+# -- upcasting -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_upcasters() -> Iterator[None]:
+    saved = dict(upcast_module.UPCASTERS)
+    yield
+    upcast_module.UPCASTERS.clear()
+    upcast_module.UPCASTERS.update(saved)
+
+
+def test_upcaster_chain_lifts_an_old_payload_step_by_step(clean_upcasters):
+    # A made-up history: v1 called the field "kind", v2 "what", v3 (today) "activity".
+    @upcast_module.register("activity", 1)
+    def _v1(p: dict) -> dict:
+        return {("what" if k == "kind" else k): v for k, v in p.items()}
+
+    @upcast_module.register("activity", 2)
+    def _v2(p: dict) -> dict:
+        return {("activity" if k == "what" else k): v for k, v in p.items()}
+
+    old = {"type": "activity", "id": "a", "at": "2011-05-01", "unit": "u", "kind": "meeting"}
+    assert upcast_module.upcast(old, 1, target=3) == {
+        **_without(old, "kind"),
+        "activity": "meeting",
+    }
+    assert upcast_module.upcast(old, 3, target=3) is old
+    with pytest.raises(ValueError, match="no upcaster for activity version 3"):
+        upcast_module.upcast(old, 3, target=4)
+    with pytest.raises(ValueError, match="no upcaster for submission version 1"):
+        upcast_module.upcast({"type": "submission"}, 1, target=2)
+
+
+def test_reading_applies_the_upcasters(ledger: Ledger, clean_upcasters, monkeypatch):
+    @upcast_module.register("activity", 1)
+    def _v1(p: dict) -> dict:
+        return {**p, "note": "lifted from v1"}
+
+    def upcast_to_2(payload: dict, version: int) -> dict:
+        return upcast_module.upcast(payload, version, target=2)
+
+    monkeypatch.setattr("ledger.store.upcast", upcast_to_2)
+    assert ledger.get("act1").event.note == "lifted from v1"
+    assert [r.event.note for r in ledger.events(types=["activity"])] == ["lifted from v1"]
+
+
+def _without(d: dict, key: str) -> dict:
+    return {k: v for k, v in d.items() if k != key}
