@@ -15,6 +15,7 @@ import types
 import typing
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -121,14 +122,23 @@ def normalize(obj: Any) -> dict[str, Any] | None:
 
 
 def _time(value: Any) -> str | None:
-    if type(value) is not str or not TIME_FORM.fullmatch(value):
+    if type(value) is not str:
         return None
-    if len(value) == 10:
-        try:
-            return date.fromisoformat(value).isoformat() + "T00:00:00+08:00"
-        except ValueError:
-            return None
+    return _canonical_time(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical_time(value: str) -> str | None:
+    """Canonical +08:00 text of a time string, or None. Cached: logs repeat their dates."""
+    if not TIME_FORM.fullmatch(value):
+        return None
     try:
+        if len(value) == 10:
+            date.fromisoformat(value)  # range check: 2016-02-30 is refused
+            return value + "T00:00:00+08:00"
+        if value[-1] != "Z" and value[-6] not in "+-":
+            # No offset means +08:00 (CONTRACT §2): no conversion, only the text.
+            return datetime.fromisoformat(value).isoformat() + "+08:00"
         return format_time(parse_time(value))
     except ValueError:
         return None

@@ -19,9 +19,12 @@ Issue = tuple[str, str]
 Payload = Mapping[str, Any]
 
 
-@attrs.define
+@attrs.frozen
 class UnitState:
-    """A unit's current attributes (for reference checks, not for scoring)."""
+    """A unit's current attributes (for reference checks, not for scoring).
+
+    Frozen, so a book is copied per append by copying its dict only.
+    """
 
     kind: str
     parent: str | None
@@ -36,8 +39,9 @@ class UnitBook:
         self.units: dict[str, UnitState] = {}
 
     def copy(self) -> UnitBook:
+        """An independent book (states are frozen: sharing them is safe)."""
         book = UnitBook()
-        book.units = {k: attrs.evolve(v) for k, v in self.units.items()}
+        book.units = dict(self.units)
         return book
 
     def apply(self, p: Payload, seq: int) -> None:
@@ -46,9 +50,12 @@ class UnitBook:
             self.units[p["unit"]] = UnitState(p["kind"], p.get("parent"), p.get("department"), seq)
             return
         state = self.units[p["unit"]]
-        state.kind = p.get("kind", state.kind)
-        state.parent = p.get("parent", state.parent)
-        state.department = p.get("department", state.department)
+        self.units[p["unit"]] = attrs.evolve(
+            state,
+            kind=p.get("kind", state.kind),
+            parent=p.get("parent", state.parent),
+            department=p.get("department", state.department),
+        )
 
     def creates_cycle(self, unit: str, parent: str) -> bool:
         """Whether making `parent` the parent of `unit` would close a loop."""
