@@ -84,6 +84,7 @@ def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
         return VerifyReport(ok=False, count=0, head_hash="", problem="; ".join(what))
     prev, expected_seq = GENESIS, 1
     submitters: dict[str, str | None] = {}  # info -> unit of its latest submission
+    seal, sealed_at = chain_sealer(""), ""  # one sealer per append transaction's time
     cursor = conn.execute(
         "SELECT seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version "
         "FROM events ORDER BY seq"
@@ -96,10 +97,13 @@ def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
                 seq = expected_seq
             elif prev_hash != prev:
                 problem = "prev_hash does not match the previous event's hash"
-            elif chain_hash(prev, payload, seq, recorded_at) != digest:
-                problem = "hash does not match the event's content"
             else:
-                problem = _columns_problem(payload, columns, submitters)
+                if recorded_at != sealed_at:
+                    seal, sealed_at = chain_sealer(recorded_at), recorded_at
+                if seal(prev, payload, seq) != digest:
+                    problem = "hash does not match the event's content"
+                else:
+                    problem = _columns_problem(payload, columns, submitters)
             if problem:
                 return VerifyReport(
                     ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
