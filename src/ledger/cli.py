@@ -67,6 +67,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_DAMAGE
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scoreledger")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     from .cli_reports import add_report_commands
@@ -75,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="scoreledger",
         description="An event-sourced ledger of trade-union information-work scores.",
     )
+    parser.add_argument("--version", action="version", version=f"scoreledger {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
