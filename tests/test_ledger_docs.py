@@ -36,18 +36,23 @@ def matches(expected: str, actual: str) -> bool:
     return re.fullmatch(pattern, actual) is not None
 
 
-def test_the_ledger_examples_run_and_print_what_the_page_says(tmp_path: Path, monkeypatch):
-    blocks = examples()
-    assert len(blocks) >= 6
-    monkeypatch.chdir(tmp_path)
+def run_blocks(blocks: list[str], label: str) -> None:
+    """Run code blocks in order in one namespace; each must print what its comments say."""
     namespace: dict[str, object] = {"__name__": "docs_api"}
     for number, block in enumerate(blocks, start=1):
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            exec(compile(block, f"docs/api.md block {number}", "exec"), namespace)
+            exec(compile(block, f"{label} block {number}", "exec"), namespace)
         actual = buffer.getvalue().splitlines()
         expected = expected_output(block)
         assert len(actual) == len(expected), (number, actual, expected)
         for want, got in zip(expected, actual, strict=True):
             if not matches(want, got):
-                pytest.fail(f"docs/api.md block {number}: expected {want!r}, printed {got!r}")
+                pytest.fail(f"{label} block {number}: expected {want!r}, printed {got!r}")
+
+
+def test_the_ledger_examples_run_and_print_what_the_page_says(tmp_path: Path, monkeypatch):
+    blocks = examples()
+    assert len(blocks) >= 6
+    monkeypatch.chdir(tmp_path)
+    run_blocks(blocks, "docs/api.md")
