@@ -1,0 +1,413 @@
+"""The replay's invariants, on ledgers drawn by ``ledger.testing`` and nothing else.
+
+Each property runs for every shipped ruleset it applies to, on real SQLite files.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import assume, event, given
+from hypothesis import strategies as st
+from propkit import (
+    CHECKLISTS,
+    POINTS,
+    SHIPPED,
+    YEAR,
+    ZERO,
+    boards,
+    folder,
+    ledger_of,
+    masked,
+    payloads,
+    totals,
+)
+
+import rules
+from ledger import InputError, Ledger
+from ledger.jsonl import read_jsonl, write_jsonl
+from ledger.testing import ledgers, period_labels, periods, revisions
+from projections import score
+from projections.model import ChecklistBoard, Scoreboard
+
+
+def _labels(ruleset: str, data: st.DataObject) -> list[str]:
+    """The ruleset's year and one more period of it, drawn."""
+    year = YEAR[ruleset]
+    return list(dict.fromkeys([str(year), data.draw(periods(year), label="period")]))
+
+
+def _draw(data: st.DataObject, ruleset: str, **kw: Any) -> list[dict[str, Any]]:
+    """A ledger drawn for the ruleset, or (one time in three) one that mixes every
+    ruleset's kinds of units, outlets and tables, in the ruleset's year."""
+    drawn_for = data.draw(st.sampled_from([ruleset, ruleset, None]), label="drawn for")
+    return data.draw(ledgers(ruleset=drawn_for, year=YEAR[ruleset], **kw), label="events")
+
+
+# -- determinism and round trips ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_replaying_twice_gives_identical_results(ruleset: str, data: st.DataObject) -> None:
+    events = _draw(data, ruleset)
+    labels = _labels(ruleset, data)
+    with ledger_of(events) as ledger:
+        first = boards(ledger, ruleset, labels, with_trace=True)
+        again = boards(ledger, ruleset, labels, with_trace=True)
+        reopened = Ledger.open(ledger.path)
+        try:
+            third = boards(reopened, ruleset, labels, with_trace=True)
+        finally:
+            reopened.close()
+    assert first == again == third
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_export_then_import_gives_identical_scoreboards(ruleset: str, data: st.DataObject) -> None:
+    events = _draw(data, ruleset)
+    labels = _labels(ruleset, data)
+    with folder() as where, ledger_of(events, where) as ledger:
+        exported = where / "export.jsonl"
+        with open(exported, "w", encoding="utf-8") as out:
+            write_jsonl(ledger, out)
+        with ledger_of(read_jsonl(str(exported)), where) as copy:
+            assert payloads(copy) == payloads(ledger)
+            assert copy.verify().ok
+            assert boards(copy, ruleset, labels) == boards(ledger, ruleset, labels)
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_importing_the_same_events_again_changes_nothing(ruleset: str, data: st.DataObject) -> None:
+    events = _draw(data, ruleset)
+    labels = _labels(ruleset, data)
+    with ledger_of(events) as ledger:
+        head = ledger.head()
+        before = boards(ledger, ruleset, labels)
+        again = ledger.append_many(events)
+        assert (again.appended, again.duplicates) == (0, len(events))
+        text = io.StringIO()
+        write_jsonl(ledger, text)
+        exported = ledger.append_many(read_jsonl("export", io.BytesIO(text.getvalue().encode())))
+        assert (exported.appended, exported.duplicates) == (0, len(events))
+        assert ledger.head() == head
+        assert ledger.verify().ok
+        assert boards(ledger, ruleset, labels) == before
+
+
+# -- totals -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_every_total_is_the_sum_of_its_lines(ruleset: str, data: st.DataObject) -> None:
+    events = _draw(data, ruleset)
+    with ledger_of(events) as ledger:
+        for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
+            for unit in board.units:
+                if isinstance(board, Scoreboard):
+                    assert unit.total == sum((line.points for line in unit.lines), ZERO)
+                else:
+                    assert unit.total == sum((c.score for c in unit.categories), ZERO)
+                    assert unit.self_total == sum(
+                        (i.self_score for c in unit.categories for i in c.items if i.self_score),
+                        ZERO,
+                    )
+                    for category in unit.categories:
+                        assert category.score == sum((i.score for i in category.items), ZERO)
+
+
+@pytest.mark.parametrize("ruleset", POINTS)
+@given(data=st.data())
+def test_attribution_conserves_points(ruleset: str, data: st.DataObject) -> None:
+    """What units that keep their points total is everything earned, counted once."""
+    events = _draw(data, ruleset)
+    with ledger_of(events) as ledger:
+        for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
+            kept = sum((u.total for u in board.units if u.attributed_to is None), ZERO)
+            earned = sum(
+                (ln.points for u in board.units for ln in u.lines if ln.clause != "attribution"),
+                ZERO,
+            )
+            assert kept == earned
+
+
+def _by_unit(boards_: list[Scoreboard]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for board in boards_:
+        for unit in board.units:
+            out[unit.unit] += unit.total
+    return out
+
+
+def _same(a: dict[str, Decimal], b: dict[str, Decimal]) -> bool:
+    return all(a.get(u, ZERO) == b.get(u, ZERO) for u in a.keys() | b.keys())
+
+
+def _check_periods_add_up(ruleset: str, events: list[dict[str, Any]]) -> None:
+    year = YEAR[ruleset]
+    with ledger_of(events) as ledger:
+        board = boards(ledger, ruleset, period_labels(year))
+    whole = totals(board[str(year)])
+    halves = _by_unit([board[f"{year}H{h}"] for h in (1, 2)])
+    quarters = _by_unit([board[f"{year}Q{q}"] for q in (1, 2, 3, 4)])
+    months = _by_unit([board[f"{year}-{m:02d}"] for m in range(1, 13)])
+    assert _same(halves, whole), (halves, whole)
+    assert _same(quarters, whole), (quarters, whole)
+    assert _same(months, whole), (months, whole)
+
+
+@pytest.mark.parametrize("ruleset", POINTS)
+@given(data=st.data())
+def test_the_periods_of_a_year_add_up_to_the_year(ruleset: str, data: st.DataObject) -> None:
+    """Unit by unit; a unit not listed in a period counts 0 there. Without re-organisations
+    (see the next test for those)."""
+    _check_periods_add_up(ruleset, _draw(data, ruleset, reorganize=False))
+
+
+#: A county that hands its points to its city until the city becomes a county itself (in
+#: jiangsu-2016 a county hands up to the nearest city); afterwards it keeps them.
+REORGANISED = [
+    {"id": "reg-c", "type": "unit_registered", "at": "2016-01-01", "unit": "c",
+     "name": "市总工会", "kind": "city"},
+    {"id": "reg-k", "type": "unit_registered", "at": "2016-01-01", "unit": "k",
+     "name": "鼓楼区总工会", "kind": "county", "parent": "c"},
+    {"id": "s1", "type": "submission", "at": "2016-02-01", "unit": "k", "info": "K-1"},
+    {"id": "a1", "type": "adoption", "at": "2016-02-02", "info": "K-1", "outlet": "acftu.bulletin"},
+    {"id": "ch", "type": "unit_changed", "at": "2016-04-01", "unit": "c", "kind": "county"},
+    {"id": "s2", "type": "submission", "at": "2016-05-01", "unit": "k", "info": "K-2"},
+    {"id": "a2", "type": "adoption", "at": "2016-05-02", "info": "K-2", "outlet": "acftu.bulletin"},
+]  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: a unit that hands all its points up in one period (attributed_to set, "
+    "total = what it earned) but keeps some in another (attributed_to null, negative "
+    "attribution lines, total = what it kept) has period totals that do not add up: "
+    "k is 10 in 2016Q1 + 10 in 2016Q2, but 10 in 2016H1 and 2016",
+)
+def test_the_periods_add_up_across_a_reorganisation() -> None:
+    """Found by the property above with ``reorganize=True`` (ledgers with unit_changed)."""
+    _check_periods_add_up("jiangsu-2016", REORGANISED)
+
+
+# -- retractions ----------------------------------------------------------------------------
+
+
+def _dependents(events: list[dict[str, Any]], index: int) -> bool:
+    """Whether a later event needs events[index] to be valid (an adoption or instruction
+    that leaves out the unit of the item that event submits)."""
+    target = events[index]
+    if target["type"] != "submission":
+        return False
+    return any(
+        e["type"] in ("adoption", "instruction") and e["info"] == target["info"] and "unit" not in e
+        for e in events[index + 1 :]
+    )
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_retracting_an_event_is_as_if_it_was_never_appended(
+    ruleset: str, data: st.DataObject
+) -> None:
+    """Any event but a unit registration or a retraction (unit changes included, though
+    drawn ledgers never retract those)."""
+    events = _draw(data, ruleset, size=(1, 40))
+    retracted = {e["target"] for e in events if e["type"] == "retraction"}
+    candidates = [
+        i
+        for i, e in enumerate(events)
+        if e["type"] not in ("unit_registered", "retraction")
+        and e["id"] not in retracted
+        and not _dependents(events, i)
+    ]
+    if not candidates:
+        return
+    index = data.draw(st.sampled_from(candidates), label="retracted")
+    retraction = {
+        "id": "the-retraction",
+        "type": "retraction",
+        "at": f"{YEAR[ruleset]}-12-31",
+        "target": events[index]["id"],
+        "reason": "录入错误",
+    }
+    labels = _labels(ruleset, data)
+    with ledger_of([*events, retraction]) as with_retraction:
+        retracted_boards = boards(with_retraction, ruleset, labels)
+    try:
+        with ledger_of(events[:index] + events[index + 1 :]) as without:
+            never_boards = boards(without, ruleset, labels)
+    except InputError:
+        # Only when a unit change is left out: a later move may then close a cycle.
+        assert events[index]["type"] == "unit_changed"
+        assume(False)
+    for label in labels:
+        assert masked(retracted_boards[label]) == masked(never_boards[label])
+
+
+# -- caps -----------------------------------------------------------------------------------
+
+
+def _check_caps(ledger: Ledger, ruleset: Any, year: int) -> None:
+    loaded = rules.load(ruleset) if not isinstance(ruleset, rules.PointsRuleset) else ruleset
+    capped = {c.id: c.cap for c in loaded.clauses if c.cap is not None}  # type: ignore[union-attr]
+    assert capped
+    per_quarter: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    for q in (1, 2, 3, 4):
+        board = score(ledger, loaded, f"{year}Q{q}")
+        for unit in board.units:
+            for clause, cap in capped.items():
+                got = sum((ln.points for ln in unit.lines if ln.clause == clause), ZERO)
+                assert got <= cap, (unit.unit, clause, q, got)
+                if got == cap:
+                    event("a unit reached the cap in a quarter")
+                per_quarter[(unit.unit, clause, q)] = got
+    for m in range(1, 13):
+        board = score(ledger, loaded, f"{year}-{m:02d}")
+        for unit in board.units:
+            for clause in capped:
+                got = sum((ln.points for ln in unit.lines if ln.clause == clause), ZERO)
+                per_quarter[(unit.unit, clause, (m - 1) // 3 + 1)] -= got
+    assert all(v == 0 for v in per_quarter.values()), per_quarter  # months fill the quarter
+    for unit in score(ledger, loaded, str(year)).units:
+        for line in unit.lines:
+            if line.clause in capped:
+                assert line.points <= capped[line.clause], (unit.unit, line)
+
+
+@given(data=st.data())
+def test_no_capped_clause_exceeds_its_cap_in_any_quarter(data: st.DataObject) -> None:
+    """dalian-2011: submissions 0.5 each, at most 10 per unit and quarter (before any
+    hand-up); each quarter's line, each month's share and each year line within the cap."""
+    events = _draw(data, "dalian-2011", size=(20, 70))
+    with ledger_of(events) as ledger:
+        _check_caps(ledger, "dalian-2011", 2011)
+
+
+@given(data=st.data())
+def test_caps_hold_under_revised_caps_and_points(data: st.DataObject) -> None:
+    events = _draw(data, "dalian-2011", size=(20, 70))
+    text = data.draw(revisions("dalian-2011", min_overrides=1, fields=("points", "cap")))
+    with folder() as where, ledger_of(events, where) as ledger:
+        path = where / "revision.toml"
+        path.write_text(text, encoding="utf-8")
+        _check_caps(ledger, rules.load(path), 2011)
+
+
+# -- revisions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_a_revision_without_overrides_scores_like_its_base(
+    ruleset: str, data: st.DataObject
+) -> None:
+    events = _draw(data, ruleset)
+    text = data.draw(revisions(ruleset, max_overrides=0), label="revision")
+    labels = _labels(ruleset, data)
+    with folder() as where, ledger_of(events, where) as ledger:
+        path = where / "revision.toml"
+        path.write_text(text, encoding="utf-8")
+        revised = rules.load(path)
+        for label in labels:
+            assert totals(score(ledger, revised, label)) == totals(score(ledger, ruleset, label))
+
+
+#: Rulesets without caps, and which numbers "raising a clause's points" may touch there.
+#: dalian-2011 caps submissions: raising those points uses more of a quarter's cap in
+#: earlier months and leaves later months less, so there only adoption points are raised.
+RAISABLE = {
+    "jiangsu-2016": ("points",),
+    "changzhou-2016": ("points",),
+    "dalian-2011": ("single", "combined"),
+}
+
+
+@pytest.mark.parametrize("ruleset", POINTS)
+@given(data=st.data())
+def test_raising_one_clause_never_lowers_a_total(ruleset: str, data: st.DataObject) -> None:
+    """Gates and conditions carry no points to raise; every raised number is higher."""
+    events = _draw(data, ruleset)
+    text = data.draw(
+        revisions(
+            ruleset,
+            min_overrides=1,
+            max_overrides=1,
+            direction="up",
+            fields=RAISABLE[ruleset],
+            targets=False,
+        ),
+        label="revision",
+    )
+    labels = _labels(ruleset, data)
+    with folder() as where, ledger_of(events, where) as ledger:
+        path = where / "revision.toml"
+        path.write_text(text, encoding="utf-8")
+        revised = rules.load(path)
+        for label in labels:
+            before = totals(score(ledger, ruleset, label))
+            after = totals(score(ledger, revised, label))
+            for unit in before.keys() | after.keys():
+                assert after.get(unit, ZERO) >= before.get(unit, ZERO), (label, unit)
+
+
+# -- as of ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ruleset", SHIPPED)
+@given(data=st.data())
+def test_as_of_now_is_the_present_and_before_the_first_append_is_empty(
+    ruleset: str, data: st.DataObject
+) -> None:
+    events = _draw(data, ruleset)
+    split = data.draw(st.integers(1, len(events)), label="first batch")
+    labels = _labels(ruleset, data)
+    with ledger_of([]) as ledger, ledger_of(events[:split]) as first_only:
+        ledger.append_many(events[:split])
+        end_of_first = datetime.fromisoformat(ledger.head().recorded_at)  # type: ignore[arg-type]
+        if split < len(events):
+            ledger.append_many(events[split:])
+        first_append = datetime.fromisoformat(next(ledger.rows())[5])
+        now = datetime.now(UTC)
+        for label in labels:
+            present = score(ledger, ruleset, label)
+            assert attrs.evolve(score(ledger, ruleset, label, as_of=now), as_of=None) == present
+            empty = score(ledger, ruleset, label, as_of=first_append - timedelta(microseconds=1))
+            assert empty.units == ()
+            if datetime.fromisoformat(ledger.head().recorded_at) > end_of_first:  # type: ignore[arg-type]
+                then = score(ledger, ruleset, label, as_of=end_of_first)
+                assert masked(attrs.evolve(then, as_of=None)) == masked(
+                    score(first_only, ruleset, label)
+                )
+
+
+# -- checklists -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ruleset", CHECKLISTS)
+@given(data=st.data())
+def test_checklist_items_and_categories_stay_within_their_maxima(
+    ruleset: str, data: st.DataObject
+) -> None:
+    events = _draw(data, ruleset, size=(0, 60))
+    with ledger_of(events) as ledger:
+        for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
+            assert isinstance(board, ChecklistBoard)
+            for unit in board.units:
+                for category in unit.categories:
+                    assert ZERO <= category.score <= category.max, (unit.unit, category)
+                    for item in category.items:
+                        assert ZERO <= item.score <= item.max, (unit.unit, item)
+                        if item.self_score is not None:
+                            assert ZERO <= item.self_score <= item.max, (unit.unit, item)
+                assert ZERO <= unit.total <= sum((c.max for c in unit.categories), ZERO)
