@@ -696,3 +696,38 @@ def test_diff_under_a_revision(tmp_path: Path) -> None:
         "dl-metro": (D(0), D(0), D(0)),
         "dl-xuanjiao": (D(0), D(0), D(0)),
     }
+
+
+# -- a unit that received points, then stopped being assessed ------------------------------
+
+
+def test_a_unit_that_received_points_holds_them_after_it_is_reorganised(tmp_path: Path) -> None:
+    """金州区总工会 (a county) receives its direct-report point's 0.5 in Q3; in December it
+    is merged into 甘井子区 as a grassroots union. Its own December item goes to 甘井子;
+    the 0.5 it received while a county stays with it (§五(一)6 直报点得分记入所在区市县)."""
+    path = build(
+        tmp_path,
+        [
+            reg("ganjingzi", "甘井子区总工会", "county"),
+            reg("jinzhou", "金州区总工会", "county"),
+            reg("jz-port", "金州港工会(信息直报点)", "direct_report", parent="jinzhou"),
+            sub("jz-s1", "jz-port", "JZP-2011-01", "2011-07-05"),
+            changed("jz-merge", "jinzhou", "2011-12-01", kind="grassroots", parent="ganjingzi"),
+            sub("jz-s2", "jinzhou", "JZ-2011-12", "2011-12-10"),
+        ],
+    )
+    result = board(path, "dalian-2011", "2011H2")
+    # 来稿1条0.5分: the point earns 0.5 and hands it to 金州 (a county on 07-05).
+    assert result.unit("jz-port").attributed_to == "jinzhou"
+    assert total(result, "jz-port") == "0.5"
+    jinzhou = result.unit("jinzhou")
+    # 金州 earned 0.5 itself on 12-10, as a grassroots union: handed to 甘井子. It keeps
+    # the 0.5 it received: 0.5 (own) + 0.5 (received) − 0.5 (handed) = 0.5.
+    assert jinzhou.attributed_to is None
+    assert sorted(lines(jinzhou)) == [
+        ("attribution", "-0.5", None),
+        ("attribution", "0.5", None),
+        ("submission", "0.5", None),
+    ]
+    assert total(result, "jinzhou") == "0.5"
+    assert total(result, "ganjingzi") == "0.5"

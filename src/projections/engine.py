@@ -608,11 +608,14 @@ class PointsReplay:
             | set(own)
             | {u for u in self.active if u in self.units}
         )
+        # A unit that received points holds them, whatever it became by the period's end.
+        receivers = {to for targets in handed.values() for to in targets}
+        listed |= receivers
         lines: dict[str, list[Line]] = {u: list(own.get(u, ())) for u in listed}
         attributed: dict[str, str | None] = {}
         for unit in sorted(listed):
             targets = handed.get(unit, {})
-            if targets and not kept[unit]:
+            if targets and not kept[unit] and unit not in receivers:
                 # It hands all its points up (to more than one parent if it moved): it is
                 # attributed to the one it stands under at the period's end, or else to the
                 # one that received its latest points.
@@ -637,7 +640,7 @@ class PointsReplay:
                             events=tuple(p.fact.id for p in pieces),
                         )
                     )
-            elif unit in own or unit not in self.units:
+            elif unit in own or unit in receivers or unit not in self.units:
                 attributed[unit] = None
             else:
                 attributed[unit] = self.recipient(unit, end_at)
@@ -651,7 +654,6 @@ class PointsReplay:
                         note=unit,
                     )
                 )
-                attributed.setdefault(to, None)
         # A veto counts against the unit and against the unit it hands its points to at the
         # veto's time (year to date), whether or not the vetoed unit earned points this period.
         marks_by_unit: dict[str, list[VetoMark]] = defaultdict(list)
