@@ -125,7 +125,7 @@ class PointsReplay:
         #: Units with live information-work events in the period, scored or not: they are
         #: listed (with 0 if nothing scored) so that explain can show why (principle 8).
         self.active: set[str] = set()
-        self._recipients: dict[tuple[str, str], str | None] = {}
+        self._recipients: dict[tuple[str, int], str | None] = {}  # (unit, epoch)
         self._by_trigger: dict[str, list[Clause]] = defaultdict(list)
         for clause in ruleset.clauses:
             self._by_trigger[clause.on].append(clause)
@@ -558,7 +558,7 @@ class PointsReplay:
 
     def recipient(self, unit: str, at: str) -> str | None:
         """The ancestor a unit hands its points to at `at`, or None (it keeps them)."""
-        key = (unit, at)
+        key = (unit, self.units.epoch(at))
         if key in self._recipients:
             return self._recipients[key]
         found = None
@@ -567,8 +567,7 @@ class PointsReplay:
                 if self.units.at(ancestor, at).kind in self.rules.hand_up_to:
                     found = ancestor
                     break
-        if len(self._recipients) < 200_000:  # bounded: most keys repeat per (unit, day)
-            self._recipients[key] = found
+        self._recipients[key] = found
         return found
 
     def _board(self) -> Scoreboard:

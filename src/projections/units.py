@@ -78,10 +78,14 @@ class UnitHistory:
         """Units registered with a business date on or before `day` (``YYYY-MM-DD``)."""
         return sorted(u for u, v in self.versions.items() if v[0].at[:10] <= day)
 
+    def epoch(self, when: str) -> int:
+        """How many unit changes are dated at or before `when`: within one epoch every
+        unit's attributes (and so every answer derived from them) stay the same."""
+        return bisect_right(self._change_times, when)
+
     def at(self, unit: str, when: str) -> UnitVersion:
         """The unit as it stood at `when` (its first version for earlier times)."""
-        epoch = bisect_right(self._change_times, when)
-        key = (unit, epoch)
+        key = (unit, self.epoch(when))
         found = self._cache.get(key)
         if found is None:
             versions = self.versions[unit]
