@@ -170,6 +170,12 @@ CASES: list[tuple[str, Any, str]] = [
     ("incident_at on a non-urgent submission",
      ev("submission", unit="gulou", info="GL-9", incident_at="2016-04-01T08:00"),
      "incident_at: only an urgent submission carries incident_at (set urgent: true)"),
+    ("year beyond 64 bits",
+     '{"id": "x1", "type": "ranking", "at": "2016-04-02", "unit": "gulou", '
+     '"source": "province.union.annual", "rank": 1, "year": 100000000000000000000000}',
+     "year: expected a whole number, got one beyond 64 bits (≈1e+23)"),
+    ("JSON nested too deeply", "[" * 100_000 + "]" * 100_000,
+     "invalid JSON: nested too deeply (an event is a flat object)"),
     ("rank 0", ev("ranking", unit="gulou", source="province.union.annual", year=2016, rank=0),
      "rank: expected a whole number >= 1, got 0"),
 ]  # fmt: skip

@@ -50,6 +50,9 @@ def _bool(value: Any, _: Any) -> bool:
 
 def _int(value: Any, _: Any) -> int:
     if type(value) is not int:
+        if type(value) is float and value.is_integer() and abs(value) >= 2**63:
+            # orjson reads an integer beyond 64 bits as a float: do not echo "1e+23" as if typed.
+            raise FieldError(f"expected a whole number, got one beyond 64 bits (≈{value:.3g})")
         raise FieldError(f"expected a whole number, got {_show(value)}")
     return value
 

@@ -34,6 +34,8 @@ def parse_line(raw: bytes) -> Any:
         return ParseFailure(f"invalid JSON: {exc.msg} (column {exc.colno})")
     except ValueError as exc:
         return ParseFailure(f"invalid JSON: {exc}")
+    except RecursionError:
+        return ParseFailure("invalid JSON: nested too deeply (an event is a flat object)")
 
 
 def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:
