@@ -174,6 +174,13 @@ CASES: list[tuple[str, Any, str]] = [
      '{"id": "x1", "type": "ranking", "at": "2016-04-02", "unit": "gulou", '
      '"source": "province.union.annual", "rank": 1, "year": 100000000000000000000000}',
      "year: expected a whole number, got one beyond 64 bits (≈1e+23)"),
+    ("a field given twice",
+     '{"id": "x1", "type": "adjustment", "at": "2016-04-02", "unit": "gulou", '
+     '"points": "2", "points": "-2", "reason": "a key given twice"}',
+     "points: given twice in one object; give each field once"),
+    ("a field given twice, spaced out",
+     '{"id" : "x1", "type" : "activity", "type" : "veto", "at" : "2016-04-02"}',
+     "type: given twice in one object; give each field once"),
     ("JSON nested too deeply", "[" * 100_000 + "]" * 100_000,
      "invalid JSON: nested too deeply (an event is a flat object)"),
     ("rank 0", ev("ranking", unit="gulou", source="province.union.annual", year=2016, rank=0),
@@ -381,3 +388,18 @@ def test_department_units_and_industry_unions_carry_a_department(
     ]  # fmt: skip
     result = cli("import", base_db, write_jsonl(tmp_path / "ok.jsonl", lines))
     assert result.returncode == 0, result.stderr
+
+
+def test_text_that_looks_like_a_key_is_not_a_repeated_field(
+    base_db: Path, tmp_path: Path, cli, write_jsonl
+):
+    # '":' inside a value and spaces before colons send the line to the exact re-check,
+    # which finds no repeated key: both lines are stored as written.
+    quoted = ev("submission", unit="gulou", info="GL-Q", title='他说":"好', id="quoted")
+    spaced = '{"id" : "spaced", "type" : "activity", "at" : "2016-04-02", "unit" : "gulou", ' \
+        '"activity" : "meeting"}'  # fmt: skip
+    result = cli("import", base_db, write_jsonl(tmp_path / "q.jsonl", [quoted, spaced]))
+    assert result.returncode == 0, result.stderr
+    with Ledger.open(base_db) as ledger:
+        assert ledger.get("quoted").event.title == '他说":"好'
+        assert ledger.get("spaced").event.activity == "meeting"

@@ -20,9 +20,17 @@ def _no_constants(name: str) -> Any:
 def parse_line(raw: bytes) -> Any:
     """One decoded JSON value, or a ParseFailure saying what is wrong with the line."""
     try:
-        return loads(raw)
+        obj = loads(raw)
     except LoadError:
         pass  # decode again with the standard library, whose messages name the column
+    else:
+        # JSON parsers keep the last of two equal keys; an audit log must not drop the other.
+        # Counting '":' is a cheap screen (a key ends so); only a mismatch costs a second parse.
+        if type(obj) is dict and raw.count(b'":') != len(obj):
+            twice = _repeated_key(raw)
+            if twice is not None:
+                return ParseFailure("given twice in one object; give each field once", twice)
+        return obj
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -36,6 +44,22 @@ def parse_line(raw: bytes) -> Any:
         return ParseFailure(f"invalid JSON: {exc}")
     except RecursionError:
         return ParseFailure("invalid JSON: nested too deeply (an event is a flat object)")
+
+
+def _repeated_key(raw: bytes) -> str | None:
+    """The first key that appears twice in one object of the line, if any."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        repeated.extend(k for i, k in enumerate(keys) if k in keys[:i])
+        return dict(items)
+
+    try:
+        json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return repeated[0] if repeated else None
 
 
 def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:

@@ -45,6 +45,7 @@ class ParseFailure:
     """A line that was not even JSON; carried to the checker so it is reported in order."""
 
     message: str
+    field: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -403,7 +404,7 @@ def _parse(chunk: list[Entry], found: list[tuple[int, Problem]]) -> list[tuple[i
     parsed: list[tuple[int, Location, Any]] = []
     for index, (loc, obj) in enumerate(chunk):
         if isinstance(obj, ParseFailure):
-            found.append((index, Problem(loc, "", obj.message)))
+            found.append((index, Problem(loc, obj.field, obj.message)))
             continue
         if isinstance(obj, Event):
             # attrs does not check types: send the object through the same checks as JSON.
