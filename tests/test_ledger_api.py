@@ -243,3 +243,20 @@ def test_reading_applies_the_upcasters(ledger: Ledger, clean_upcasters, monkeypa
 
 def _without(d: dict, key: str) -> dict:
     return {k: v for k, v in d.items() if k != key}
+
+
+def test_a_later_append_finds_the_latest_submitter_of_a_resubmitted_info(ledger: Ledger):
+    # s1 (gulou) submitted GL-1 in the base ledger. Retract it and let a unit whose id sorts
+    # before gulou's resubmit, each in its own transaction: the adoption's lookup reads
+    # both submissions from the file and must take the later one, not the index's last.
+    ledger.append({"type": "unit_registered", "at": "2016-01-02", "unit": "aardvark",
+                   "name": "甲", "kind": "county"})  # fmt: skip
+    ledger.append({"type": "retraction", "at": "2016-05-01", "target": "s1", "reason": "unit"})
+    ledger.append({"type": "submission", "at": "2016-05-02", "unit": "aardvark", "info": "GL-1",
+                   "id": "s-again"})  # fmt: skip
+    ledger.append({"type": "adoption", "at": "2016-05-03", "info": "GL-1",
+                   "outlet": "city.union.web.news", "id": "ad-again"})  # fmt: skip
+    assert ledger.get("ad-again").unit == "aardvark"
+    with pytest.raises(InputError, match="already submitted \\(event s-again"):
+        ledger.append({"type": "submission", "at": "2016-05-04", "unit": "gulou",
+                       "info": "GL-1"})  # fmt: skip

@@ -291,3 +291,27 @@ def test_every_accepted_time_is_stored_in_beijing_time(text: str):
     if len(text) > 10 and text[-1] != "Z" and text[-6] not in "+-":
         # No offset given: the wall-clock time is kept as Beijing time.
         assert moment.replace(tzinfo=None) == datetime.fromisoformat(text)
+
+
+@SETTINGS
+@given(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?\Z"))
+def test_naive_clock_times_are_checked_like_cattrs_checks_them(text: str):
+    # Any digits at all, so out-of-range months, days, hours, minutes and seconds are drawn:
+    # the arithmetic fast path must refuse exactly what datetime.fromisoformat refuses.
+    obj = {"type": "activity", "id": "x", "at": text, "unit": "u", "activity": "meeting"}
+    event, _ = structure(obj)
+    fast = normalize(obj)
+    assert (fast is None) == (event is None)
+    if event is not None:
+        assert fast == unstructure(event)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2016-02-29T23:59:59", "2015-02-29T10:00", "2016-01-01T24:00", "2016-01-01T12:60",
+     "2016-01-01T12:00:60", "2016-00-01T10:00", "0000-01-01T10:00", "9999-12-31T23:59"],
+)  # fmt: skip
+def test_naive_clock_edges_agree_with_cattrs(text: str):
+    obj = {"type": "activity", "id": "x", "at": text, "unit": "u", "activity": "meeting"}
+    event, _ = structure(obj)
+    assert normalize(obj) == (None if event is None else unstructure(event))

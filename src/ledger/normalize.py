@@ -11,6 +11,7 @@ does not accept is handed to cattrs, which says what is wrong.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from datetime import date, datetime
@@ -53,19 +54,27 @@ except ImportError:  # pragma: no cover - exercised where orjson has no wheel
     loads = json.loads
     LoadError = json.JSONDecodeError
 
-_STR, _BOOL, _INT, _DEC, _TIME = range(5)
-_KINDS = {str: _STR, bool: _BOOL, int: _INT, Decimal: _DEC, datetime: _TIME}
+_STRICT = (str, bool, int)  # kinds checked by exact type; Decimal and datetime are texts
 
 
-def _kind(annotation: Any) -> tuple[int, bool]:
-    """(value kind, optional) of a field annotation such as ``str | None``."""
+def _kind(annotation: Any) -> tuple[type, bool]:
+    """(value type, optional) of a field annotation such as ``str | None``."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _KINDS[inner], True
-    return _KINDS[annotation], False
+        return inner, True
+    return annotation, False
 
 
-def _spec(cls: type) -> tuple[dict[str, tuple[int, bool]], frozenset[str], dict[str, Any]]:
+@attrs.frozen
+class _Spec:
+    """What one event type accepts: each field's type, which are required, their defaults."""
+
+    kinds: dict[str, tuple[type, bool]]
+    required: frozenset[str]
+    defaults: dict[str, Any]
+
+
+def _spec(cls: type) -> _Spec:
     hints = typing.get_type_hints(cls)
     kinds, required, defaults = {}, set(), {}
     for field in attrs.fields(cls):
@@ -74,10 +83,45 @@ def _spec(cls: type) -> tuple[dict[str, tuple[int, bool]], frozenset[str], dict[
             required.add(field.name)
         elif field.default is not None:
             defaults[field.name] = field.default
-    return kinds, frozenset(required), defaults
+    return _Spec(kinds, frozenset(required), defaults)
 
 
 _SPECS = {name: _spec(cls) for name, cls in EVENT_TYPES.items()}
+
+
+@attrs.frozen
+class _Plan:
+    """How to check an object with one particular list of keys (a producer repeats its own)."""
+
+    defaults: dict[str, Any]
+    dropped: tuple[str, ...]  # "type" aside, keys the payload does not keep (seq, hash, ...)
+    strict: tuple[tuple[str, type], ...]  # present str/bool/int fields and their type
+    texts: tuple[tuple[str, type], ...]  # present Decimal and datetime fields
+    optional: frozenset[str]  # present fields that may be null
+
+
+def _plan(spec: _Spec, keys: tuple[Any, ...]) -> _Plan | None:
+    """The plan for these keys, or None when one is unknown or a required one is missing."""
+    dropped, strict, texts, optional = [], [], [], set()
+    for key in keys:
+        if key == "type":
+            continue
+        if key in LEDGER_FIELDS:
+            dropped.append(key)
+            continue
+        found = spec.kinds.get(key)
+        if found is None:
+            return None
+        kind, may_be_null = found
+        (strict if kind in _STRICT else texts).append((key, kind))
+        if may_be_null:
+            optional.add(key)
+    if not spec.required.issubset(keys):
+        return None
+    return _Plan(spec.defaults, tuple(dropped), tuple(strict), tuple(texts), frozenset(optional))
+
+
+_PLANS: dict[tuple[Any, ...], _Plan | None] = {}
 
 
 def normalize(obj: Any) -> dict[str, Any] | None:
@@ -88,43 +132,72 @@ def normalize(obj: Any) -> dict[str, Any] | None:
     spec = _SPECS.get(kind_name) if type(kind_name) is str else None  # a list is unhashable
     if spec is None:
         return None
-    kinds, required, defaults = spec
-    out: dict[str, Any] = dict(defaults)
-    for key, value in obj.items():
-        if key == "type" or key in LEDGER_FIELDS:
-            continue
-        found = kinds.get(key)
-        if found is None:
+    keys = (kind_name, *obj)
+    plan = _PLANS.get(keys, _PLANS)
+    if plan is _PLANS:
+        if len(_PLANS) > 4096:  # key orders are few per producer; never let a stream grow it
+            _PLANS.clear()
+        plan = _PLANS[keys] = _plan(spec, keys[1:])
+    if plan is None:
+        return None
+    out = dict(plan.defaults)
+    out.update(obj)
+    for key in plan.dropped:
+        del out[key]
+    for key, kind in plan.strict:
+        value = out[key]
+        if type(value) is not kind:
+            if value is None and key in plan.optional:
+                del out[key]  # null means absent, as cattrs reads an optional field
+                continue
             return None
-        kind, optional = found
+    for key, kind in plan.texts:
+        value = out[key]
         if value is None:
-            if not optional:
+            if key not in plan.optional:
                 return None
-            out.pop(key, None)
-            continue
-        vtype = type(value)
-        if kind == _STR or kind == _BOOL or kind == _INT:
-            if vtype is not (str, bool, int)[kind]:
-                return None
-            out[key] = value
-        elif kind == _DEC:
-            if vtype is not str or not _DECIMAL.fullmatch(value):
+            del out[key]
+        elif kind is Decimal:
+            if type(value) is not str or not _DECIMAL.fullmatch(value):
                 return None
             out[key] = format(Decimal(value), "f")  # as codec.format_decimal
         else:
-            out[key] = _time(value)
-            if out[key] is None:
+            text = _time(value)
+            if text is None:
                 return None
-    if not required.issubset(out.keys()):
-        return None
-    out["type"] = obj["type"]
+            out[key] = text
     return out
+
+
+#: The common naive forms, minute or second (``2016-03-01T09:30[:15]``): texts too many to
+#: cache (a year has 525,600 minutes), so they are checked and completed arithmetically.
+_NAIVE_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 
 
 def _time(value: Any) -> str | None:
     if type(value) is not str:
         return None
+    if _NAIVE_CLOCK.fullmatch(value):
+        seconds = value[17:] or "00"
+        if (
+            value[11:13] < "24"
+            and value[14:16] < "60"
+            and seconds < "60"
+            and _valid_date(value[:10])
+        ):
+            # No offset means +08:00 (CONTRACT §2); isoformat() always writes the seconds.
+            return f"{value[:16]}:{seconds}+08:00"
+        return None
     return _canonical_time(value)
+
+
+@lru_cache(maxsize=1 << 12)
+def _valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)  # range check: 2016-02-30 is refused
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1 << 16)

@@ -352,6 +352,7 @@ class Ledger:
         ids.update(p["target"] for p in payloads if p["type"] == "retraction")
         infos = {i for p in payloads if (i := p.get("info")) is not None}
         conn = self.conn
+        submissions = seen.submissions
         for part in _in_chunks(sorted(ids)):
             marks = ",".join("?" * len(part))
             for seq, id_, kind, payload in conn.execute(
@@ -362,10 +363,14 @@ class Ledger:
             marks = ",".join("?" * len(part))
             for info, unit, id_, seq in conn.execute(
                 f"SELECT info, unit, id, seq FROM events WHERE type = 'submission' "
-                f"AND info IN ({marks}) ORDER BY seq",
+                f"AND info IN ({marks})",
                 part,
             ):
-                seen.submissions[info] = (unit, id_, seq)
+                # The latest submission counts (an earlier one was retracted); no ORDER BY:
+                # it would sort what the covering index hands over in (info, unit, id) order.
+                known = submissions.get(info)
+                if known is None or seq > known[2]:
+                    submissions[info] = (unit, id_, seq)
         maybe_retracted = sorted(set(seen.ids) | {s[1] for s in seen.submissions.values()})
         for part in _in_chunks(maybe_retracted):
             marks = ",".join("?" * len(part))
