@@ -8,124 +8,139 @@ and live in ``ledger.references``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from . import codes
 
 Issue = tuple[str, str]  # (field, message)
+Issues = list[Issue]
 Payload = Mapping[str, Any]
 
 
-def _code(p: Payload, field: str, table: Mapping[str, Any], what: str) -> Iterator[Issue]:
+# Each check appends (field, message) pairs to `out`: a list passed down is cheaper than a
+# chain of generators, and nearly every payload finds nothing to append.
+
+
+def _code(p: Payload, out: Issues, field: str, table: Mapping[str, Any], what: str) -> None:
     value = p.get(field)
     if value is not None and value not in table:
-        yield field, f"unknown {what} {value!r}; expected one of {', '.join(table)}"
+        out.append((field, f"unknown {what} {value!r}; expected one of {', '.join(table)}"))
 
 
-def _text(p: Payload, *fields: str) -> Iterator[Issue]:
+def _text(p: Payload, out: Issues, *fields: str) -> None:
     for field in fields:
         value = p.get(field)
-        if value is not None and not value.strip():
-            yield field, "expected a non-empty string"
+        if value is not None and (not value or value.isspace()):  # as `not value.strip()`
+            out.append((field, "expected a non-empty string"))
 
 
-def _unit_fields(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "unit", "name", "parent")
-    yield from _code(p, "kind", codes.UNIT_KINDS, "unit kind")
-    yield from _code(p, "department", codes.DEPARTMENTS, "department code")
+def _unit_fields(p: Payload, out: Issues) -> None:
+    _text(p, out, "name", "parent")
+    _code(p, out, "kind", codes.UNIT_KINDS, "unit kind")
+    _code(p, out, "department", codes.DEPARTMENTS, "department code")
     if p.get("parent") is not None and p["parent"] == p["unit"]:
-        yield "parent", "a unit cannot be its own parent"
+        out.append(("parent", "a unit cannot be its own parent"))
 
 
-def _unit_registered(p: Payload) -> Iterator[Issue]:
-    yield from _unit_fields(p)
+def _unit_registered(p: Payload, out: Issues) -> None:
+    _unit_fields(p, out)
     if p.get("department") is not None and p["kind"] not in codes.DEPARTMENT_KINDS:
-        yield (
-            "department",
-            f"only units of kind department or industry_union carry one, not {p['kind']}",
+        out.append(
+            (
+                "department",
+                f"only units of kind department or industry_union carry one, not {p['kind']}",
+            )
         )
 
 
-def _unit_changed(p: Payload) -> Iterator[Issue]:
-    yield from _unit_fields(p)
+def _unit_changed(p: Payload, out: Issues) -> None:
+    _unit_fields(p, out)
     if not any(k in p for k in ("name", "kind", "parent", "department")):
-        yield "", "expected at least one of name, kind, parent, department"
+        out.append(("", "expected at least one of name, kind, parent, department"))
 
 
-def _submission(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "unit", "info")
-    yield from _code(p, "category", codes.CATEGORIES, "category")
+def _submission(p: Payload, out: Issues) -> None:
+    _text(p, out, "info")
+    _code(p, out, "category", codes.CATEGORIES, "category")
     if "incident_at" in p and not p["urgent"]:
         # The deadline rule reads incident_at only on urgent items; say so rather than ignore it.
-        yield "incident_at", "only an urgent submission carries incident_at (set urgent: true)"
+        out.append(
+            ("incident_at", "only an urgent submission carries incident_at (set urgent: true)")
+        )
 
 
-def _adoption(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "info", "unit")
-    yield from _code(p, "outlet", codes.OUTLETS, "outlet")
-    yield from _code(p, "mode", codes.MODES, "mode")
+def _adoption(p: Payload, out: Issues) -> None:
+    _text(p, out, "info")
+    _code(p, out, "outlet", codes.OUTLETS, "outlet")
+    _code(p, out, "mode", codes.MODES, "mode")
 
 
-def _instruction(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "info", "unit")
-    yield from _code(p, "level", codes.LEVELS, "leader level")
+def _instruction(p: Payload, out: Issues) -> None:
+    _text(p, out, "info")
+    _code(p, out, "level", codes.LEVELS, "leader level")
 
 
-def _activity(p: Payload) -> Iterator[Issue]:
-    yield from _code(p, "activity", codes.ACTIVITIES, "activity")
+def _activity(p: Payload, out: Issues) -> None:
+    _code(p, out, "activity", codes.ACTIVITIES, "activity")
 
 
-def _veto(p: Payload) -> Iterator[Issue]:
-    yield from _code(p, "reason", codes.VETO_REASONS, "veto reason")
+def _veto(p: Payload, out: Issues) -> None:
+    _code(p, out, "reason", codes.VETO_REASONS, "veto reason")
 
 
-def _ranking(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "source")
+def _ranking(p: Payload, out: Issues) -> None:
+    _text(p, out, "source")
     if p["rank"] < 1:
-        yield "rank", f"expected a whole number >= 1, got {p['rank']}"
+        out.append(("rank", f"expected a whole number >= 1, got {p['rank']}"))
     if not 1900 <= p["year"] <= 2999:
-        yield "year", f"expected a year such as 2016, got {p['year']}"
+        out.append(("year", f"expected a year such as 2016, got {p['year']}"))
 
 
-def _adjustment(p: Payload) -> Iterator[Issue]:
+def _adjustment(p: Payload, out: Issues) -> None:
     if Decimal(p["points"]) == 0:
-        yield "points", "expected a non-zero decimal string (an adjustment of 0 changes nothing)"
-    yield from _text(p, "reason", "ruleset")
+        out.append(
+            ("points", "expected a non-zero decimal string (an adjustment of 0 changes nothing)")
+        )
+    _text(p, out, "reason", "ruleset")
 
 
-def _assessment(p: Payload) -> Iterator[Issue]:
+def _assessment(p: Payload, out: Issues) -> None:
     # Imported here: the checklist maxima are ruleset data (rules imports ledger.codes).
     from rules import checklist_item, checklist_tables
 
     tables = checklist_tables()
     table, number = p["table"], p["item"]
     if table not in tables:
-        yield "table", f"unknown table {table!r}; expected one of {', '.join(tables)}"
+        out.append(("table", f"unknown table {table!r}; expected one of {', '.join(tables)}"))
         return
     item = checklist_item(table, number)
     if item is None:
         numbers = [i.number for c in tables[table].categories for i in c.items]
-        yield "item", f"unknown item {number!r} of {table}; expected one of {', '.join(numbers)}"
+        out.append(
+            ("item", f"unknown item {number!r} of {table}; expected one of {', '.join(numbers)}")
+        )
         return
     for field in ("score", "self_score"):
         if field in p and not Decimal(0) <= Decimal(p[field]) <= item.max:
-            yield (
-                field,
-                f"expected 0 … {item.max} (the maximum of {table} {number}), got {p[field]}",
+            out.append(
+                (
+                    field,
+                    f"expected 0 … {item.max} (the maximum of {table} {number}), got {p[field]}",
+                )
             )
 
 
-def _absence(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "meeting", "person")
+def _absence(p: Payload, out: Issues) -> None:
+    _text(p, out, "meeting", "person")
 
 
-def _retraction(p: Payload) -> Iterator[Issue]:
-    yield from _text(p, "target", "reason")
+def _retraction(p: Payload, out: Issues) -> None:
+    _text(p, out, "target", "reason")
 
 
-_CHECKS: dict[str, Callable[[Payload], Iterator[Issue]]] = {
+_CHECKS: dict[str, Callable[[Payload, Issues], None]] = {
     "unit_registered": _unit_registered,
     "unit_changed": _unit_changed,
     "submission": _submission,
@@ -143,6 +158,7 @@ _CHECKS: dict[str, Callable[[Payload], Iterator[Issue]]] = {
 
 def check_fields(p: Payload) -> list[Issue]:
     """Every field-level problem of one canonical payload (codes, ranges, empty text)."""
-    issues = list(_text(p, "id", "unit"))
-    issues.extend(_CHECKS[p["type"]](p))
+    issues: Issues = []
+    _text(p, issues, "id", "unit")
+    _CHECKS[p["type"]](p, issues)
     return issues
