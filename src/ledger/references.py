@@ -9,7 +9,7 @@ are few, so their current attributes are kept whole (:class:`UnitBook`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -70,9 +70,8 @@ class UnitBook:
         return False
 
 
-@attrs.define
-class Stored:
-    """What the checker needs to know of an event already in the log."""
+class Stored(NamedTuple):
+    """What the checker needs to know of an event already in the log (one per event)."""
 
     seq: int
     type: str
