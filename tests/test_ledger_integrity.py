@@ -233,3 +233,36 @@ def test_chain_hash_is_sha256_of_prev_and_canonical_envelope():
     )  # fmt: skip
     expected = hashlib.sha256((GENESIS + envelope).encode()).hexdigest()
     assert chain_hash(GENESIS, payload, 3, "2016-01-01T00:00:00+00:00") == expected
+
+
+def test_a_later_schema_version_is_sealed_by_the_hash(base_db: Path, monkeypatch):
+    """An event written by a release with payload version 2 seals its version: lowering it
+    (so it would be read without its upcast) is caught, although 1 is a valid version."""
+    import ledger.integrity
+    import ledger.store
+
+    monkeypatch.setattr(ledger.store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(ledger.integrity, "SCHEMA_VERSION", 2)
+    with Ledger.open(base_db) as opened:
+        opened.append({"type": "activity", "at": "2016-05-01", "unit": "gulou",
+                       "activity": "meeting", "id": "v2"})  # fmt: skip
+        seq, prev, payload, recorded_at, digest = (
+            raw(base_db)
+            .execute(
+                "SELECT seq, prev_hash, payload, recorded_at, hash FROM events WHERE id = 'v2'"
+            )
+            .fetchone()
+        )
+        envelope = json.dumps(
+            {"event": json.loads(payload), "recorded_at": recorded_at, "seq": seq, "version": 2},
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        )  # fmt: skip
+        assert digest == hashlib.sha256((prev + envelope).encode()).hexdigest()
+        assert opened.verify().ok
+        with raw(base_db) as conn:
+            drop_guards(conn)
+            conn.execute("UPDATE events SET version = 1 WHERE id = 'v2'")
+            restore_guards(conn)
+        report = opened.verify()
+    assert (report.ok, report.damaged_seq) == (False, seq)
+    assert report.problem == "hash does not match the event's content"

@@ -5,6 +5,12 @@ canonical JSON is the envelope ``{"event": <payload>, "recorded_at": "...",
 "seq": N}`` with sorted keys, no spaces, UTF-8 (not ASCII-escaped). Sealing
 ``seq`` and ``recorded_at`` with the payload means an edit to any of them, or
 a reordering, breaks the chain. The first event's ``prev_hash`` is 64 zeros.
+
+An event stored under a payload schema ``version`` other than 1 (a later
+release's) also seals it, as a fourth key: ``{"event": ..., "recorded_at": ...,
+"seq": N, "version": V}``. The version decides how the payload is upcast when
+read, so it must not be editable either; version-1 envelopes keep the short form,
+so every hash written so far stays what it was.
 """
 
 from __future__ import annotations
@@ -24,20 +30,23 @@ from .schema import GENESIS, GUARDS
 __all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_rows"]
 
 
-def chain_hash(prev_hash: str, payload: str, seq: int, recorded_at: str) -> str:
+def chain_hash(prev_hash: str, payload: str, seq: int, recorded_at: str, version: int = 1) -> str:
     """The hash of one event given the previous hash and its canonical payload."""
-    return chain_sealer(recorded_at)(prev_hash, payload, seq)
+    return chain_sealer(recorded_at)(prev_hash, payload, seq, version)
 
 
-def chain_sealer(recorded_at: str) -> Callable[[str, str, int], str]:
+def chain_sealer(recorded_at: str) -> Callable[[str, str, int, int], str]:
     """A hash function for events sharing one ``recorded_at`` (one append transaction)."""
-    # The envelope's keys are already in sorted order (event < recorded_at < seq),
+    # The envelope's keys are already in sorted order (event < recorded_at < seq < version),
     # and `payload` is canonical, so this string is the canonical JSON of the envelope.
     middle = f',"recorded_at":{json.dumps(recorded_at)},"seq":'
     sha256 = hashlib.sha256
 
-    def seal(prev_hash: str, payload: str, seq: int) -> str:
-        text = f'{prev_hash}{{"event":{payload}{middle}{seq}}}'
+    def seal(prev_hash: str, payload: str, seq: int, version: int = 1) -> str:
+        if version == 1:
+            text = f'{prev_hash}{{"event":{payload}{middle}{seq}}}'
+        else:
+            text = f'{prev_hash}{{"event":{payload}{middle}{seq},"version":{version}}}'
         return sha256(text.encode()).hexdigest()
 
     return seal
@@ -90,7 +99,7 @@ def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
         "FROM events ORDER BY seq"
     )
     while batch := cursor.fetchmany(5000):
-        for seq, payload, recorded_at, prev_hash, digest, *columns in batch:
+        for seq, payload, recorded_at, prev_hash, digest, *columns, version in batch:
             problem = None
             if seq != expected_seq:
                 problem = f"expected seq {expected_seq}: a gap in the log"
@@ -100,7 +109,9 @@ def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
             else:
                 if recorded_at != sealed_at:
                     seal, sealed_at = chain_sealer(recorded_at), recorded_at
-                if seal(prev, payload, seq) != digest:
+                if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+                    problem = f"unknown schema version {version!r}"
+                elif seal(prev, payload, seq, version) != digest:
                     problem = "hash does not match the event's content"
                 else:
                     problem = _columns_problem(payload, columns, submitters)
@@ -121,7 +132,7 @@ def _columns_problem(
     from their own columns, which the hash does not cover: an edit there would
     change a score while the chain still verifies.
     """
-    id_, kind, at, unit, info, ref, version = columns
+    id_, kind, at, unit, info, ref = columns
     try:
         p = loads(payload)
     except ValueError:
@@ -143,6 +154,4 @@ def _columns_problem(
     ):
         if have != want:
             return f"column {name} ({have!r}) does not match the event's content ({want!r})"
-    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
-        return f"unknown schema version {version!r}"
     return None

@@ -303,7 +303,7 @@ class Ledger:
                         continue
                     seq += 1
                     first_seq = first_seq or seq
-                    digest = seal(prev, payload, seq)
+                    digest = seal(prev, payload, seq, SCHEMA_VERSION)
                     rows.append(
                         (
                             seq,
