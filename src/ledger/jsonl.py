@@ -81,7 +81,7 @@ def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:
         for number, raw in enumerate(stream, start=1):
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]  # a BOM, as Windows editors write it
-            if raw.strip():
+            if not raw.isspace():  # iteration never yields b"": a blank line is b"\n"
                 yield Location(label, number), parse_line(raw)
     finally:
         if name != "-":

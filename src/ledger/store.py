@@ -249,14 +249,12 @@ class Ledger:
         location is what error messages name. Problems are collected over the
         whole batch and raised together as one :class:`InputError`.
         """
-        counter = iter(range(1, 1 << 62))
-        located = (
-            e if isinstance(e, tuple) else (Location("<api>", next(counter)), e) for e in entries
-        )
-        return self._append(located, progress)
+        return self._append(entries, progress)
 
     def _append(
-        self, entries: Iterable[Entry], progress: Callable[[int], None] | None
+        self,
+        entries: Iterable[AnyEvent | dict[str, Any] | Entry],
+        progress: Callable[[int], None] | None,
     ) -> AppendResult:
         problems: list[Problem] = []
         conn = self.conn
@@ -273,7 +271,7 @@ class Ledger:
             it = iter(entries)
             while chunk := list(islice(it, CHUNK)):
                 found: list[tuple[int, Problem]] = []  # sorted into line order below
-                parsed = _parse(chunk, found)
+                parsed = _parse(chunk, found, done)
                 seen = self._lookups([p for _, _, p in parsed])
                 rows: list[tuple[Any, ...]] = []
                 for index, loc, p in parsed:
@@ -404,10 +402,20 @@ _INSERT = (
 )
 
 
-def _parse(chunk: list[Entry], found: list[tuple[int, Problem]]) -> list[tuple[int, Location, Any]]:
-    """Canonical payloads of a chunk's entries; what does not parse goes to `found`."""
+def _parse(
+    chunk: list[Any], found: list[tuple[int, Problem]], before: int
+) -> list[tuple[int, Location, Any]]:
+    """Canonical payloads of a chunk's entries; what does not parse goes to `found`.
+
+    An entry is a ``(Location, object)`` pair, or a bare object, which is located as the
+    batch's `before` + index + 1st entry of ``<api>``.
+    """
     parsed: list[tuple[int, Location, Any]] = []
-    for index, (loc, obj) in enumerate(chunk):
+    for index, entry in enumerate(chunk):
+        if isinstance(entry, tuple):
+            loc, obj = entry
+        else:
+            loc, obj = Location("<api>", before + index + 1), entry
         if isinstance(obj, ParseFailure):
             found.append((index, Problem(loc, obj.field, obj.message)))
             continue
