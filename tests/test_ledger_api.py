@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,6 +74,45 @@ def test_event_objects_get_the_same_checks_as_json(ledger: Ledger):
         ("<api>:3", "urgent"),
     ]
     assert len(ledger) == 7
+
+
+def test_event_objects_with_values_of_the_wrong_type_are_refused(ledger: Ledger):
+    # attrs does not check types; a float must never become a (rounded) decimal string.
+    at = datetime(2016, 5, 1)
+    bad = [
+        Adjustment(id="f", at=at, unit="gulou", points=0.1234567, reason="x"),  # type: ignore[arg-type]
+        Adjustment(id="n", at=at, unit="gulou", points=Decimal("NaN"), reason="x"),
+        Activity(id="d", at=date(2016, 5, 1), unit="gulou", activity="meeting"),  # type: ignore[arg-type]
+        Activity(id="i", at=at, unit=5, activity="meeting"),  # type: ignore[arg-type]
+        ("not", "a located entry"),
+    ]
+    with pytest.raises(InputError) as caught:
+        ledger.append_many(bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "<api>:1: points: expected a finite Decimal (never a float), got float 0.1234567",
+        "<api>:2: points: expected a finite Decimal (never a float), got Decimal('NaN')",
+        "<api>:3: at: expected a datetime, got datetime.date(2016, 5, 1)",
+        "<api>:4: unit: expected a string, got int 5",
+        "<api>:5: expected a JSON object, got ('not', 'a located entry')",
+    ]
+    assert len(ledger) == 7
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"since": date(2016, 1, 1)},
+         "since: expected a datetime (naive means +08:00), got date datetime.date(2016, 1, 1)"),
+        ({"until": "2016-12-31"},
+         "until: expected a datetime (naive means +08:00), got str '2016-12-31'"),
+        ({"as_of": "2030-01-01"},
+         "as_of: expected a datetime (naive means UTC), got str '2030-01-01'"),
+    ],
+)  # fmt: skip
+def test_event_filters_refuse_what_is_not_a_datetime(ledger: Ledger, arguments, message):
+    with pytest.raises(TypeError) as caught:
+        next(ledger.events(**arguments))
+    assert str(caught.value) == message
 
 
 def test_append_many_is_atomic_and_collects_every_problem(ledger: Ledger):

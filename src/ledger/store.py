@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from .codec import CST, structure, unstructure
+from .codec import CST, structure, type_problems, unstructure
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import GENESIS, VerifyReport, chain_sealer, verify_rows
@@ -169,7 +169,7 @@ class Ledger:
         params: list[Any] = [after_seq]
         if as_of is not None:
             sql += " AND recorded_at <= ?"
-            params.append(_utc_text(as_of))
+            params.append(_utc_text("as_of", as_of))
         cursor = self.conn.execute(sql + " ORDER BY seq", params)
         while batch := cursor.fetchmany(2000):
             yield from batch
@@ -190,12 +190,12 @@ class Ledger:
         event scores for (adoptions and instructions resolve to their submitter).
         """
         wanted = set(types) if types is not None else None
-        since, until = _business(since), _business(until)
+        since, until = _business("since", since), _business("until", until)
         sql = "SELECT seq, type, unit, recorded_at, payload, version, hash, prev_hash FROM events"
         params: list[Any] = []
         if as_of is not None:
             sql += " WHERE recorded_at <= ?"
-            params.append(_utc_text(as_of))
+            params.append(_utc_text("as_of", as_of))
         cursor = self.conn.execute(sql + " ORDER BY seq", params)
         while batch := cursor.fetchmany(2000):
             for row in batch:
@@ -418,7 +418,7 @@ def _parse(
     """
     parsed: list[tuple[int, Location, Any]] = []
     for index, entry in enumerate(chunk):
-        if isinstance(entry, tuple):
+        if type(entry) is tuple and len(entry) == 2 and isinstance(entry[0], Location):
             loc, obj = entry
         else:
             loc, obj = Location("<api>", before + index + 1), entry
@@ -426,7 +426,12 @@ def _parse(
             found.append((index, Problem(loc, obj.field, obj.message)))
             continue
         if isinstance(obj, Event):
-            # attrs does not check types: send the object through the same checks as JSON.
+            # attrs does not check types: check them, then the JSON form goes through the
+            # same checks as a line of a file.
+            wrong = type_problems(obj)
+            if wrong:
+                found.extend((index, Problem(loc, f, m)) for f, m in wrong)
+                continue
             try:
                 obj = unstructure(obj)
             except Exception as exc:
@@ -446,14 +451,27 @@ def _parse(
     return parsed
 
 
-def _business(moment: datetime | None) -> datetime | None:
+def _must_be_datetime(name: str, moment: object, naive: str) -> None:
+    # A date or a string would fail deep inside a comparison; say which argument and why.
+    if not isinstance(moment, datetime):
+        raise TypeError(
+            f"{name}: expected a datetime (naive means {naive}), got {type(moment).__name__} "
+            f"{moment!r}"
+        )
+
+
+def _business(name: str, moment: datetime | None) -> datetime | None:
     """A business-time bound: naive means +08:00 (CONTRACT §2), like `at` itself."""
-    if moment is not None and moment.tzinfo is None:
+    if moment is None:
+        return None
+    _must_be_datetime(name, moment, "+08:00")
+    if moment.tzinfo is None:
         return moment.replace(tzinfo=CST)
     return moment
 
 
-def _utc_text(moment: datetime) -> str:
+def _utc_text(name: str, moment: datetime) -> str:
+    _must_be_datetime(name, moment, "UTC")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
