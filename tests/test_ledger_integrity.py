@@ -266,3 +266,31 @@ def test_a_later_schema_version_is_sealed_by_the_hash(base_db: Path, monkeypatch
         report = opened.verify()
     assert (report.ok, report.damaged_seq) == (False, seq)
     assert report.problem == "hash does not match the event's content"
+
+
+def test_a_file_sqlite_cannot_read_is_damage_to_verify_and_one_line_to_the_rest(base_db: Path, cli):
+    """Damaged pages (a bad disk, a careless copy): verify says DAMAGED (exit 1), other
+    commands say what SQLite said in one line (exit 2), and nobody gets a traceback."""
+    with Ledger.open(base_db) as opened:
+        opened.append_many(
+            {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "meeting",
+             "note": "填充" * 50}
+            for _ in range(300)
+        )  # fmt: skip
+    with raw(base_db) as conn:  # everything into the main file, then damage all but page 1
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(base_db.read_bytes())
+    for start in range(page, len(data), page):
+        data[start + 8 : start + 64] = b"\xa5" * 56
+    base_db.write_bytes(bytes(data))
+
+    verify = cli("verify", base_db)
+    assert (verify.returncode, verify.stderr) == (1, "")
+    assert verify.stdout.startswith("DAMAGED at the file: SQLite cannot read the file (")
+    for command in (["export", base_db], ["score", base_db, "--ruleset", "dalian-2011",
+                                          "--period", "2016"]):  # fmt: skip
+        result = cli(*command)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"scoreledger: {base_db}: database error: ")
+        assert len(result.stderr.splitlines()) == 1

@@ -8,6 +8,7 @@ one line per problem on stderr and never a traceback; 3 an internal error
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
@@ -112,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors=errors)
+    args = None
     try:
         args = build_parser().parse_args(argv)
         run: Callable[[argparse.Namespace], int] = args.run
@@ -122,6 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except LedgerError as exc:
         print(f"scoreledger: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.DatabaseError as exc:
+        # The file or its disk, not scoreledger: read-only, full, locked past the timeout,
+        # damaged pages. A write in progress was rolled back.
+        where = getattr(args, "db", None)
+        print(f"scoreledger: {where + ': ' if where else ''}database error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.

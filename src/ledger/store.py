@@ -234,8 +234,16 @@ class Ledger:
         )
 
     def verify(self) -> VerifyReport:
-        """Recompute the hash chain and check the append-only guards."""
-        return verify_rows(self.conn)
+        """Recompute the hash chain and check the append-only guards.
+
+        A file SQLite itself cannot read through (damaged pages) is reported as damage too.
+        """
+        try:
+            return verify_rows(self.conn)
+        except sqlite3.DatabaseError as exc:
+            return VerifyReport(
+                ok=False, count=0, head_hash="", problem=f"SQLite cannot read the file ({exc})"
+            )
 
     # -- appending -------------------------------------------------------------
 
