@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter
@@ -175,54 +172,6 @@ def _flatten(exc: BaseException, prefix: str = "") -> Any:
                 yield (field, f"invalid value ({type(sub).__name__}: {sub})")
         return
     yield (prefix.rstrip("."), str(exc))
-
-
-_WHAT = {
-    str: "a string",
-    bool: "True or False",
-    int: "an int",
-    Decimal: "a finite Decimal (never a float)",
-    datetime: "a datetime",
-}
-
-
-_JSONISH = (str, int, float, bool, list, dict)  # their repr does not name the type
-
-
-@cache
-def _declared(cls: type) -> tuple[tuple[str, type, bool], ...]:
-    """(field, type, may be None) for every field of an event class, from its annotations."""
-    hints = typing.get_type_hints(cls)
-    fields = []
-    for field in attrs.fields(cls):
-        hint = hints[field.name]
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        fields.append((field.name, args[0] if args else hint, bool(args)))
-    return tuple(fields)
-
-
-def type_problems(event: Event) -> list[tuple[str, str]]:
-    """``(field, message)`` for each value of an event object that is not of its declared type.
-
-    attrs does not check types, and the JSON hooks would quietly turn a float into a
-    six-digit decimal string (``0.1234567 -> "0.123457"``): an event object gets this
-    check before it is encoded.
-    """
-    problems = []
-    for name, kind, optional in _declared(type(event)):
-        value = getattr(event, name)
-        if value is None:
-            ok = optional
-        elif kind is Decimal:
-            ok = type(value) is Decimal and value.is_finite()
-        elif kind is datetime:
-            ok = isinstance(value, datetime)
-        else:
-            ok = type(value) is kind
-        if not ok:
-            shown = f"{type(value).__name__} {value!r}" if type(value) in _JSONISH else repr(value)
-            problems.append((name, f"expected {_WHAT[kind]}, got {shown}"))
-    return problems
 
 
 def unstructure(event: Event) -> dict[str, Any]:

@@ -51,8 +51,11 @@ def _repeated_key(raw: bytes) -> str | None:
     repeated: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [k for k, _ in items]
-        repeated.extend(k for i, k in enumerate(keys) if k in keys[:i])
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
         return dict(items)
 
     try:

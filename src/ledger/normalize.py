@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from .codec import _DECIMAL, LEDGER_FIELDS, TIME_FORM, format_time, parse_time
-from .events import EVENT_TYPES
+from .events import EVENT_TYPES, Event
 
 try:  # orjson: 2.7x faster loads/dumps, byte-identical canonical text (tested)
     import orjson
@@ -87,6 +87,40 @@ def _spec(cls: type) -> _Spec:
 
 
 _SPECS = {name: _spec(cls) for name, cls in EVENT_TYPES.items()}
+
+
+_WHAT = {
+    str: "a string",
+    bool: "True or False",
+    int: "an int",
+    Decimal: "a finite Decimal (never a float)",
+    datetime: "a datetime",
+}
+_JSONISH = (str, int, float, bool, list, dict)  # their repr does not name the type
+
+
+def type_problems(event: Event) -> list[tuple[str, str]]:
+    """``(field, message)`` for each value of an event object that is not of its declared type.
+
+    attrs does not check types, and the JSON hooks would quietly turn a float into a
+    six-digit decimal string (``0.1234567 -> "0.123457"``): an event object gets this
+    check before it is encoded.
+    """
+    problems = []
+    for name, (kind, optional) in _SPECS[event.TYPE].kinds.items():
+        value = getattr(event, name)
+        if value is None:
+            ok = optional
+        elif kind is Decimal:
+            ok = type(value) is Decimal and value.is_finite()
+        elif kind is datetime:
+            ok = isinstance(value, datetime)
+        else:
+            ok = type(value) is kind
+        if not ok:
+            shown = f"{type(value).__name__} {value!r}" if type(value) in _JSONISH else repr(value)
+            problems.append((name, f"expected {_WHAT[kind]}, got {shown}"))
+    return problems
 
 
 @attrs.frozen

@@ -22,11 +22,11 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from .codec import CST, structure, type_problems, unstructure
+from .codec import CST, structure, unstructure
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import GENESIS, VerifyReport, chain_sealer, verify_rows
-from .normalize import dumps_canonical, normalize
+from .normalize import dumps_canonical, normalize, type_problems
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
 from .schema import ensure_schema, read_schema_version
 from .upcast import upcast
@@ -103,7 +103,7 @@ class Ledger:
             conn.execute("PRAGMA busy_timeout=60000")
             # A large import is one transaction: with SQLite's default 2 MiB page cache its
             # dirty pages spill to the WAL and are read back. 64 MiB (a ceiling, taken only
-            # as needed) made 400k-row inserts ~30 % faster (benchmarks/bench_import.py).
+            # as needed) made 400k-row inserts ~30 % faster (A/B, docs/performance.md).
             conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             if create:
                 if read_schema_version(self.db) is None and self.db.table_names():
@@ -421,8 +421,8 @@ def _parse(
 ) -> list[tuple[int, Location, Any]]:
     """Canonical payloads of a chunk's entries; what does not parse goes to `found`.
 
-    An entry is a ``(Location, object)`` pair, or a bare object, which is located as the
-    batch's `before` + index + 1st entry of ``<api>``.
+    An entry is a ``(Location, object)`` pair or a bare object; a bare object is located
+    as ``<api>:N``, N its 1-based position in the batch (`before` entries came earlier).
     """
     parsed: list[tuple[int, Location, Any]] = []
     for index, entry in enumerate(chunk):
