@@ -10,7 +10,10 @@ The public API::
             print(recorded.seq, recorded.event.info)
 """
 
-from .codec import CST, canonical_json, parse_time, structure, unstructure
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Cheap (attrs only): imported now, so the Hypothesis hook and rules stay light.
 from .errors import InputError, LedgerError, Location, Problem
 from .events import (
     EVENT_TYPES,
@@ -30,9 +33,43 @@ from .events import (
     UnitRegistered,
     Veto,
 )
-from .integrity import VerifyReport
-from .jsonl import read_jsonl, write_jsonl
-from .store import AppendResult, Head, Ledger, new_event_id
+
+# The rest pulls in cattrs and sqlite-utils (~0.2 s): loaded on first use (PEP 562), so
+# `scoreledger --version` and an `import hypothesis` that runs our hook do not pay for it.
+_LAZY = {
+    "CST": "codec",
+    "canonical_json": "codec",
+    "parse_time": "codec",
+    "structure": "codec",
+    "unstructure": "codec",
+    "VerifyReport": "integrity",
+    "read_jsonl": "jsonl",
+    "write_jsonl": "jsonl",
+    "AppendResult": "store",
+    "Head": "store",
+    "Ledger": "store",
+    "new_event_id": "store",
+}
+
+if TYPE_CHECKING:
+    from .codec import CST, canonical_json, parse_time, structure, unstructure
+    from .integrity import VerifyReport
+    from .jsonl import read_jsonl, write_jsonl
+    from .store import AppendResult, Head, Ledger, new_event_id
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ledger' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "CST",
