@@ -299,3 +299,23 @@ def test_a_later_append_finds_the_latest_submitter_of_a_resubmitted_info(ledger:
     with pytest.raises(InputError, match="already submitted \\(event s-again"):
         ledger.append({"type": "submission", "at": "2016-05-04", "unit": "gulou",
                        "info": "GL-1"})  # fmt: skip
+
+
+def test_a_batch_longer_than_a_chunk_gets_a_larger_page_cache_until_it_ends(ledger: Ledger):
+    from ledger.store import CHUNK, IMPORT_CACHE_KIB
+
+    before = ledger.conn.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    events = (
+        {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "meeting"}
+        for _ in range(CHUNK + 1)
+    )
+    ledger.append_many(
+        events,
+        progress=lambda _: seen.append(ledger.conn.execute("PRAGMA cache_size").fetchone()[0]),
+    )
+    assert seen == [before, -IMPORT_CACHE_KIB]  # one chunk, then the larger cache
+    assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    with pytest.raises(InputError):  # restored when a large batch is refused, too
+        ledger.append_many([*([{"type": "activity"}] * (CHUNK + 1))])
+    assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == before

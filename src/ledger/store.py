@@ -34,8 +34,11 @@ from .validate import check_fields
 
 #: Events validated and inserted per round trip inside one import transaction.
 CHUNK = 5000
-#: Page cache per connection, in KiB (SQLite's default is 2,000).
-CACHE_KIB = 65536
+#: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
+#: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
+#: 64 MiB made 400k-row inserts ~30 % faster (A/B, docs/performance.md). Reads keep the
+#: default, which was ~6 % faster for a replay's one pass over the log.
+IMPORT_CACHE_KIB = 65536
 #: SQLite's default limit on bound parameters is 999 in old builds; stay under it.
 _IN_CHUNK = 900
 
@@ -101,10 +104,6 @@ class Ledger:
             # Guards: REPLACE must fire the DELETE trigger; WAL for concurrent readers.
             conn.execute("PRAGMA recursive_triggers=ON")
             conn.execute("PRAGMA busy_timeout=60000")
-            # A large import is one transaction: with SQLite's default 2 MiB page cache its
-            # dirty pages spill to the WAL and are read back. 64 MiB (a ceiling, taken only
-            # as needed) made 400k-row inserts ~30 % faster (A/B, docs/performance.md).
-            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             if create:
                 if read_schema_version(self.db) is None and self.db.table_names():
                     # Someone else's SQLite file: do not add our tables to it.
@@ -272,6 +271,7 @@ class Ledger:
     ) -> AppendResult:
         problems: list[Problem] = []
         conn = self.conn
+        cache_before: int | None = None
         conn.execute("BEGIN IMMEDIATE")
         try:
             head = self.head()
@@ -284,6 +284,9 @@ class Ledger:
             duplicates = done = 0
             it = iter(entries)
             while chunk := list(islice(it, CHUNK)):
+                if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
+                    cache_before = conn.execute("PRAGMA cache_size").fetchone()[0]
+                    conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
                 found: list[tuple[int, Problem]] = []  # sorted into line order below
                 parsed = _parse(chunk, found, done)
                 seen = self._lookups([p for _, _, p in parsed])
@@ -347,6 +350,9 @@ class Ledger:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            if cache_before is not None:
+                conn.execute(f"PRAGMA cache_size={cache_before}")
         self._units, self._units_seq = units, seq
         appended = seq - head.seq
         return AppendResult(
