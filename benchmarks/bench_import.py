@@ -236,7 +236,7 @@ def phase_stages(source: Path, db: Path) -> dict[str, Any]:
     from ledger.normalize import dumps_canonical, normalize
     from ledger.references import ReferenceChecker, UnitBook
     from ledger.schema import GUARDS
-    from ledger.store import _INSERT, CHUNK, Ledger
+    from ledger.store import _INSERT, CHUNK, IMPORT_CACHE_KIB, Ledger
     from ledger.validate import check_fields
 
     bare = db.with_name(db.stem + "-no-triggers.sqlite")
@@ -264,6 +264,8 @@ def phase_stages(source: Path, db: Path) -> dict[str, Any]:
     recorded_at = "2026-01-01T00:00:00.000000+00:00"
     seal = chain_sealer(recorded_at)
     seq, prev = 0, "0" * 64
+    for conn in (ledger.conn, other, flat):  # the page cache a large import runs with
+        conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     ledger.conn.execute("BEGIN IMMEDIATE")
     other.execute("BEGIN IMMEDIATE")
     flat.execute("BEGIN IMMEDIATE")
