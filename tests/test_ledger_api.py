@@ -14,6 +14,7 @@ from ledger import (
     CST,
     Activity,
     Adjustment,
+    Event,
     InputError,
     Ledger,
     LedgerError,
@@ -85,6 +86,7 @@ def test_event_objects_with_values_of_the_wrong_type_are_refused(ledger: Ledger)
         Activity(id="d", at=date(2016, 5, 1), unit="gulou", activity="meeting"),  # type: ignore[arg-type]
         Activity(id="i", at=at, unit=5, activity="meeting"),  # type: ignore[arg-type]
         ("not", "a located entry"),
+        Event(id="base", at=at),
     ]
     with pytest.raises(InputError) as caught:
         ledger.append_many(bad)
@@ -94,6 +96,9 @@ def test_event_objects_with_values_of_the_wrong_type_are_refused(ledger: Ledger)
         "<api>:3: at: expected a datetime, got datetime.date(2016, 5, 1)",
         "<api>:4: unit: expected a string, got int 5",
         "<api>:5: expected a JSON object, got ('not', 'a located entry')",
+        "<api>:6: type: Event is not an event type; expected one of UnitRegistered, "
+        "UnitChanged, Submission, Adoption, Instruction, Activity, Veto, Ranking, Adjustment, "
+        "Assessment, Absence, Retraction",
     ]
     assert len(ledger) == 7
 

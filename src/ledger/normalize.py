@@ -106,8 +106,12 @@ def type_problems(event: Event) -> list[tuple[str, str]]:
     six-digit decimal string (``0.1234567 -> "0.123457"``): an event object gets this
     check before it is encoded.
     """
+    spec = _SPECS.get(event.TYPE)
+    if spec is None:  # the base class Event, or a subclass that names no type of the ledger
+        kinds = ", ".join(cls.__name__ for cls in EVENT_TYPES.values())
+        return [("type", f"{type(event).__name__} is not an event type; expected one of {kinds}")]
     problems = []
-    for name, (kind, optional) in _SPECS[event.TYPE].kinds.items():
+    for name, (kind, optional) in spec.kinds.items():
         value = getattr(event, name)
         if value is None:
             ok = optional
