@@ -8,6 +8,7 @@ the demo ledger under every shipped ruleset and period form.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,28 @@ def test_json_targets_and_nulls(demo: Path) -> None:
     for u in quarter:
         if u["attributed_to"] is not None:
             assert u["rank"] is None and u["eligible"] is None
+
+
+# -- the API refuses arguments of the wrong kind, saying which ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"ruleset": None},
+         "ruleset: expected a shipped id, a revision file path or a loaded ruleset, "
+         "got NoneType None"),
+        ({"period": 2011},
+         "period: expected a label such as '2016Q3' or a Period, got int 2011"),
+        ({"as_of": date(2011, 12, 31)},
+         "as_of: expected an ISO-8601 string or a datetime, got date datetime.date(2011, 12, 31)"),
+    ],
+)  # fmt: skip
+def test_score_names_the_argument_of_the_wrong_kind(demo: Path, arguments, message) -> None:
+    from ledger import Ledger
+    from projections import score
+
+    call = {"ruleset": "dalian-2011", "period": "2011", **arguments}
+    with Ledger.open(demo) as ledger, pytest.raises(TypeError) as caught:
+        score(ledger, call.pop("ruleset"), call.pop("period"), **call)
+    assert str(caught.value) == message

@@ -37,6 +37,11 @@ def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRul
     """A loaded ruleset from an id, a path or a ruleset (errors as one-line LedgerError)."""
     if isinstance(ref, rules.PointsRuleset | rules.ChecklistRuleset):
         return ref
+    if not isinstance(ref, str | os.PathLike):
+        raise TypeError(
+            f"ruleset: expected a shipped id, a revision file path or a loaded ruleset, "
+            f"got {type(ref).__name__} {ref!r}"
+        )
     try:
         return rules.load(ref)
     except rules.RulesError as exc:
@@ -50,6 +55,10 @@ def parse_as_of(text: str | datetime | None, what: str = "--as-of") -> datetime 
         if isinstance(text, datetime) and text.tzinfo is None:
             return text.replace(tzinfo=UTC)
         return text
+    if not isinstance(text, str):
+        raise TypeError(
+            f"as_of: expected an ISO-8601 string or a datetime, got {type(text).__name__} {text!r}"
+        )
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -60,7 +69,14 @@ def parse_as_of(text: str | datetime | None, what: str = "--as-of") -> datetime 
 
 
 def _period(period: str | Period) -> Period:
-    return period if isinstance(period, Period) else parse_period(period)
+    if isinstance(period, Period):
+        return period
+    if not isinstance(period, str):
+        raise TypeError(
+            f"period: expected a label such as '2016Q3' or a Period, "
+            f"got {type(period).__name__} {period!r}"
+        )
+    return parse_period(period)
 
 
 def score(
