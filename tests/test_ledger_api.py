@@ -324,3 +324,48 @@ def test_a_batch_longer_than_a_chunk_gets_a_larger_page_cache_until_it_ends(ledg
     with pytest.raises(InputError):  # restored when a large batch is refused, too
         ledger.append_many([*([{"type": "activity"}] * (CHUNK + 1))])
     assert ledger.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_threads_each_with_a_ledger_append_at_once_and_lose_nothing(base_db: Path):
+    import threading
+
+    def writer(unit: str, errors: list[BaseException]) -> None:
+        try:
+            with Ledger.open(base_db) as own:
+                for i in range(150):  # one transaction each: the lock changes hands often
+                    own.append({"type": "activity", "at": "2016-05-01", "unit": unit,
+                                "activity": "meeting", "id": f"{unit}-{i}"})  # fmt: skip
+        except BaseException as exc:
+            errors.append(exc)
+
+    errors: list[BaseException] = []
+    threads = [threading.Thread(target=writer, args=(u, errors)) for u in ("gulou", "xuanwu")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Ledger.open(base_db) as ledger:
+        assert len(ledger) == 7 + 300
+        assert ledger.verify().ok
+        assert {r.event.id for r in ledger.events(types=["activity"])} >= {
+            f"{u}-{i}" for u in ("gulou", "xuanwu") for i in range(150)
+        }
+
+
+def test_a_ledger_belongs_to_the_thread_that_opened_it(ledger: Ledger):
+    import sqlite3
+    import threading
+
+    caught: list[BaseException] = []
+
+    def use() -> None:
+        try:
+            ledger.head()
+        except BaseException as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=use)
+    thread.start()
+    thread.join()
+    assert len(caught) == 1 and isinstance(caught[0], sqlite3.ProgrammingError)
