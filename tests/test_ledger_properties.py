@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ledger.codec import LEDGER_FIELDS, structure, unstructure
-from ledger.events import EVENT_TYPES
+from ledger.events import EVENT_TYPES, Event
 from ledger.normalize import dumps_canonical, normalize
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -315,3 +315,79 @@ def test_naive_clock_edges_agree_with_cattrs(text: str):
     obj = {"type": "activity", "id": "x", "at": text, "unit": "u", "activity": "meeting"}
     event, _ = structure(obj)
     assert normalize(obj) == (None if event is None else unstructure(event))
+
+
+# -- robustness: whatever comes in, the answer is data or a refusal, never a crash ---------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_field_names = sorted(
+    {f.name for cls in EVENT_TYPES.values() for f in attrs.fields(cls)} | {"type"} | LEDGER_FIELDS
+)
+_plausible = st.sampled_from(
+    [*EVENT_TYPES, "2016-04-02", "2016-04-02T09:30", "0.5", "-2", "u", "", " ", "meeting", 1, 0]
+)
+_objects = st.dictionaries(
+    st.sampled_from(_field_names) | st.text(max_size=6),
+    _plausible | _json_values,
+    max_size=9,
+)
+
+
+@SETTINGS
+@given(st.binary(max_size=200) | _json_values.map(lambda v: json.dumps(v).encode()))
+def test_any_line_parses_to_a_value_or_a_parse_failure(raw: bytes):
+    from ledger.jsonl import parse_line
+
+    for line in (raw, raw[: len(raw) // 2], b"[" * 3000 + raw):  # also cut, also deep
+        parse_line(line)  # no exception of any kind
+
+
+@pytest.fixture(scope="module")
+def scratch_ledger(tmp_path_factory: pytest.TempPathFactory):
+    from ledger import Ledger
+
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"
+    with Ledger.open(path, create=True) as ledger:
+        ledger.append({"type": "unit_registered", "at": "2016-01-01", "unit": "u", "name": "n",
+                       "kind": "county"})  # fmt: skip
+        yield ledger
+
+
+@SETTINGS
+@given(st.lists(_objects | _json_values, min_size=1, max_size=3))
+def test_any_json_is_appended_or_refused_never_a_crash(scratch_ledger, batch: list[Any]):
+    from ledger import InputError
+
+    head = scratch_ledger.head()
+    try:
+        result = scratch_ledger.append_many(batch)
+    except InputError as refused:
+        assert refused.problems and scratch_ledger.head() == head  # nothing appended
+    else:
+        assert result.appended + result.duplicates == len(batch)
+
+
+_anything = (
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    | st.decimals() | st.datetimes() | st.dates()
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.sampled_from([Event, *EVENT_TYPES.values()]).flatmap(
+    lambda cls: st.builds(cls, **{f.name: _anything for f in attrs.fields(cls)})
+))  # fmt: skip
+def test_any_event_object_is_appended_or_refused_never_a_crash(scratch_ledger, event: Any):
+    from ledger import InputError
+
+    head = scratch_ledger.head()
+    try:
+        scratch_ledger.append(event)
+    except InputError as refused:
+        assert refused.problems and scratch_ledger.head() == head
