@@ -999,6 +999,7 @@ class _Builder:
         self.retractable: list[str] = []
         self.retracted: set[str] = set()
         self.table: dict[str, str] = {}
+        self.anchored: tuple[str, str, str] | None = None  # a checklist anchor's unit/table/item
         if ruleset in _CHECKLISTS:
             import rules
 
@@ -1119,7 +1120,12 @@ class _Builder:
         table = _tables(self.table[unit])[self.table[unit]]
         item = _pick(self.draw, _items(table.id))
         event = _mk_assessment(self.draw, self.new_id(), self.at(), unit, table, item)
+        key = (unit, table.id, item.number)
         if full:
+            self.anchored = key
+        if full or key == self.anchored:
+            # A later assessment of the same item supersedes the anchor: keep it at full
+            # marks too, or the ledger could score nothing (the promise of `ledgers`).
             event["score"] = format(item.max, "f")
         self.add(event, retractable=retractable)
 

@@ -62,6 +62,24 @@ def test_a_ledger_drawn_for_a_ruleset_scores_something_under_it(
         assert any(unit.total > 0 for unit in board.units)
 
 
+@pytest.mark.parametrize("ruleset", sorted(set(SHIPPED) - set(POINTS)))
+@given(data=st.data())
+def test_a_checklist_ledgers_anchor_is_never_marked_down_later(
+    ruleset: str, data: st.DataObject
+) -> None:
+    """The full-marks assessment that makes a checklist ledger score something (drawn first,
+    right after the units) must not be superseded by a lower one of the same item: one unit,
+    many events, so later assessments of the same item are common."""
+    drawn = data.draw(ledgers(ruleset=ruleset, year=YEAR[ruleset], units=1, size=(20, 40)))
+    assessments = [e for e in drawn if e["type"] == "assessment"]
+    anchor = assessments[0]
+    for later in assessments[1:]:
+        if (later["unit"], later["table"], later["item"]) == (
+            anchor["unit"], anchor["table"], anchor["item"]
+        ):  # fmt: skip
+            assert Decimal(later["score"]) == Decimal(anchor["score"]), later
+
+
 @given(events())
 def test_every_event_is_valid_on_its_own(event: dict[str, object]) -> None:
     structured, problems = codec.structure(event)
