@@ -233,13 +233,18 @@ def test_a_unit_that_hands_up_then_keeps_its_points() -> None:
 
 
 def _dependents(events: list[dict[str, Any]], index: int) -> bool:
-    """Whether a later event needs events[index] to be valid (an adoption or instruction
-    that leaves out the unit of the item that event submits)."""
+    """Whether a later event needs events[index] to be valid: an adoption or instruction of
+    the item that event submits which leaves out the unit, or names its unit while an
+    earlier (retracted) submission of the item names another, which would then govern."""
     target = events[index]
     if target["type"] != "submission":
         return False
+    info = target["info"]
+    earlier = [e["unit"] for e in events[:index] if e["type"] == "submission" and e["info"] == info]
     return any(
-        e["type"] in ("adoption", "instruction") and e["info"] == target["info"] and "unit" not in e
+        e["type"] in ("adoption", "instruction")
+        and e["info"] == info
+        and ("unit" not in e or (earlier and e["unit"] != earlier[-1]))
         for e in events[index + 1 :]
     )
 
