@@ -34,9 +34,9 @@ BASE_EVENTS: list[dict[str, Any]] = [
 def _run(
     *args: str | os.PathLike[str], stdin: bytes | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m ledger ARGS` in a real subprocess; never a traceback on stderr."""
+    """`python -m scoreledger ARGS` in a real subprocess; never a traceback on stderr."""
     proc = subprocess.run(
-        [sys.executable, "-m", "ledger", *map(str, args)],
+        [sys.executable, "-m", "scoreledger", *map(str, args)],
         input=stdin,
         capture_output=True,
         cwd=cwd,

@@ -25,7 +25,7 @@ from scenario_helpers import adopt, append, build, recorded_at, reg, sub
 
 def run(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "ledger", *map(str, args)],
+        [sys.executable, "-m", "scoreledger", *map(str, args)],
         capture_output=True,
         cwd=cwd,
         timeout=120,

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from ledger import Ledger, codes
+from ledger import Ledger
 from rules import checklist_tables
+from vocabulary import codes
 
 GOOD = {
     "id": "ok1",

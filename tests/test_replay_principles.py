@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from projections.demo import build_demo
-from projections.render import board_data, explain_data
 from scenario_helpers import (
     D,
     activity,
@@ -34,6 +32,8 @@ from scenario_helpers import (
     trace_of,
     veto,
 )
+from scoreledger.demo import build_demo
+from scoreledger.render.reports import board_data, explain_data
 
 # -- the invariants over the demo ledger ---------------------------------------------------------
 

@@ -11,7 +11,8 @@ import pytest
 
 import rules
 from rules import PointsRuleset
-from rules.render import display_width, pad, render_list, render_show
+from scoreledger.render.rules import render_list, render_show
+from scoreledger.render.text import display_width, pad
 
 ALL_PRESENT = all(
     (resources.files("rules") / "data" / f"{ruleset_id}.toml").is_file()

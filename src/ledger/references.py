@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from .codes import DEPARTMENT_KINDS
+from vocabulary.codes import DEPARTMENT_KINDS
 
 Issue = tuple[str, str]
 Payload = Mapping[str, Any]

@@ -48,7 +48,10 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from . import codes
+import rules
+from rules import checklist_tables
+from rules.revision import checklist_clause_ids
+from vocabulary import codes
 
 __all__ = [
     "EVENT_STRATEGIES",
@@ -689,8 +692,6 @@ def adjustments(
 
 
 def _tables(tables: str | Sequence[str] | None = None) -> dict[str, Any]:
-    from rules import checklist_tables
-
     every = checklist_tables()
     if tables is None:
         return every
@@ -823,8 +824,6 @@ _HOSTS = frozenset({"city", "county", "industry_union", "township", "system", "g
 def _assessed_kinds(ruleset: str | None) -> tuple[str, ...]:
     if ruleset not in _POINTS:
         return ()
-    import rules
-
     return tuple(rules.load(ruleset).assessed_kinds)  # type: ignore[union-attr,arg-type]
 
 
@@ -1001,8 +1000,6 @@ class _Builder:
         self.table: dict[str, str] = {}
         self.anchored: tuple[str, str, str] | None = None  # a checklist anchor's unit/table/item
         if ruleset in _CHECKLISTS:
-            import rules
-
             self.tables = [t.id for t in rules.load(ruleset).tables]  # type: ignore[union-attr]
         else:
             self.tables = sorted(_tables())
@@ -1307,9 +1304,6 @@ def periods(year: int | None = None) -> SearchStrategy[str]:
 @cache
 def _fields_of(base: str) -> tuple[tuple[str, str, Decimal], ...]:
     """(clause id, field, base value) of every number a revision of `base` may override."""
-    import rules
-    from rules.revision import checklist_clause_ids
-
     loaded = rules.load(base)
     out: list[tuple[str, str, Decimal]] = []
     if isinstance(loaded, rules.PointsRuleset):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from . import codes
+from rules import checklist_item, checklist_tables
+from vocabulary import codes
 
 Issue = tuple[str, str]  # (field, message)
 Issues = list[Issue]
@@ -107,9 +108,6 @@ def _adjustment(p: Payload, out: Issues) -> None:
 
 
 def _assessment(p: Payload, out: Issues) -> None:
-    # Imported here: the checklist maxima are ruleset data (rules imports ledger.codes).
-    from rules import checklist_item, checklist_tables
-
     tables = checklist_tables()
     table, number = p["table"], p["item"]
     if table not in tables:

@@ -1,7 +1,7 @@
 """The projections API: score, explain and diff, mirroring the command line.
 
 Each returns frozen data (``projections.model``); renderers are separate
-(``projections.render``). A ruleset is a shipped id, a revision file path, or
+(``scoreledger.render``). A ruleset is a shipped id, a revision file path, or
 a loaded ruleset; a period is a label (``2016Q3``) or a Period.
 """
 

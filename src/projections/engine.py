@@ -26,10 +26,10 @@ from typing import Any
 
 import attrs
 
-from ledger.codes import matches
 from ledger.normalize import loads
 from ledger.store import Ledger
 from rules import Clause, PointsRuleset, fingerprint
+from vocabulary.codes import matches
 
 from .model import Line, Scoreboard, Trace, UnitScore, VetoMark
 from .numbers import fmt

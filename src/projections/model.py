@@ -1,7 +1,7 @@
 """What a replay produces: frozen records that every renderer (text, JSON, CSV) reads.
 
 Nothing here computes; ``projections.engine`` and ``projections.checklists`` fill
-them in, and ``projections.render`` turns them into text. Decimal points
+them in, and ``scoreledger.render`` turns them into text. Decimal points
 throughout; a total is always the sum of its lines.
 """
 

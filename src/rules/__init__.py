@@ -7,7 +7,6 @@ Public API::
     rules.fingerprint(ruleset)       # sha256 of the canonical JSON
     rules.checklist_tables()         # {"suzhou-2015/city": Table, ...}
     rules.checklist_item("county/township", "1.4")
-    rules.render.render_list(), rules.render.render_show(ruleset, "text" | "json")
 
 Every failure to load is a :class:`RulesError` with a one-line message naming
 the file and the key path.
@@ -15,7 +14,6 @@ the file and the key path.
 
 from __future__ import annotations
 
-from rules import render
 from rules.catalog import checklist_item, checklist_tables, fingerprint, load, shipped_ids
 from rules.errors import RulesError
 from rules.model import (
@@ -51,6 +49,5 @@ __all__ = [
     "checklist_tables",
     "fingerprint",
     "load",
-    "render",
     "shipped_ids",
 ]

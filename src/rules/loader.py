@@ -27,7 +27,6 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
-from ledger import codes
 from rules.errors import RulesError
 from rules.model import (
     CLAUSE_TRIGGERS,
@@ -40,6 +39,7 @@ from rules.model import (
     Source,
     Table,
 )
+from vocabulary import codes
 
 #: The shipped rulesets, in the order `rules list` shows them (RULES.md).
 SHIPPED_IDS: tuple[str, ...] = (

@@ -5,13 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import LedgerError
-from .store import Ledger
+import rules
+from ledger.errors import LedgerError
+from ledger.store import Ledger
+from projections import diff, explain, score
+
+from .demo import run_demo
+from .render.reports import (
+    board_csv,
+    board_data,
+    board_text,
+    diff_data,
+    diff_text,
+    explain_data,
+    explain_text,
+    to_json,
+)
+from .render.rules import render_list, render_show
 
 
-def _load_ruleset(ref: str):  # -> rules.model.Ruleset
-    import rules
-
+def _load_ruleset(ref: str) -> rules.Ruleset:
     try:
         return rules.load(ref)
     except rules.RulesError as exc:
@@ -19,23 +32,16 @@ def _load_ruleset(ref: str):  # -> rules.model.Ruleset
 
 
 def _cmd_rules_list(args: argparse.Namespace) -> int:
-    from rules.render import render_list
-
     sys.stdout.write(render_list())
     return 0
 
 
 def _cmd_rules_show(args: argparse.Namespace) -> int:
-    from rules.render import render_show
-
     sys.stdout.write(render_show(_load_ruleset(args.ruleset), args.format))
     return 0
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from projections import score
-    from projections.render import board_csv, board_data, board_text, to_json
-
     with Ledger.open(args.db) as ledger:
         board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
     if args.format == "json":
@@ -48,9 +54,6 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from projections import explain
-    from projections.render import explain_data, explain_text, to_json
-
     with Ledger.open(args.db) as ledger:
         result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
     out = to_json(explain_data(result)) if args.format == "json" else explain_text(result)
@@ -59,9 +62,6 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from projections import diff
-    from projections.render import diff_data, diff_text, to_json
-
     if args.against is None and args.against_as_of is None:
         raise LedgerError("diff: give --against RULESET or --against-as-of T (or both)")
     with Ledger.open(args.db) as ledger:
@@ -78,8 +78,6 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from projections.demo import run_demo
-
     run_demo(args.db, sys.stdout)
     return 0
 

@@ -9,47 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
-from ledger import codes
 from rules.catalog import fingerprint, load, shipped_ids
 from rules.loader import unstructure
 from rules.model import ChecklistRuleset, Clause, Item, PointsRuleset, Ruleset, RulesetHeader
+from vocabulary import codes
+
+from .text import display_width, pad
+from .text import table as aligned
 
 _WRAP = 100  # columns for wrapped English prose (summaries, interpretations, notes)
-
-
-# --------------------------------------------------------------------------- width helpers
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of `text`: wide and full-width characters count 2, combining marks 0."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
-def pad(text: str, width: int) -> str:
-    """`text` padded with spaces to `width` display columns (never cut)."""
-    return text + " " * max(0, width - display_width(text))
-
-
-def _table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
-    """Rows aligned in columns (by display width); the last column is not padded."""
-    if not rows:
-        return []
-    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [pad(cell, widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
-        lines.append((indent + "  ".join(cells)).rstrip())
-    return lines
 
 
 def _wrap(label: str, text: str, indent: str) -> list[str]:
@@ -200,7 +172,7 @@ def render_list() -> str:
                 fingerprint(ruleset)[:12],
             ]
         )
-    return "\n".join(_table(rows)) + "\n"
+    return "\n".join(aligned(rows)) + "\n"
 
 
 # --------------------------------------------------------------------------- rules show
@@ -255,7 +227,7 @@ def _header_lines(ruleset: Ruleset) -> list[str]:
             ["assessed", ", ".join(ruleset.assessed_kinds)],
             ["hands up to", ", ".join(ruleset.hand_up_to)],
         ]
-    return [f"{header.id} — {header.title}", *_table(rows, "  ")]
+    return [f"{header.id} — {header.title}", *aligned(rows, "  ")]
 
 
 def _points_lines(ruleset: PointsRuleset) -> list[str]:
@@ -269,7 +241,7 @@ def _points_lines(ruleset: PointsRuleset) -> list[str]:
         rows.append(
             [str(number), clause.id, clause.on, _points(clause), _cap(clause), clause.section]
         )
-    lines += _table(rows, "  ")
+    lines += aligned(rows, "  ")
     revised = _revisions(ruleset)
     for number, clause in enumerate(ruleset.clauses, 1):
         lines += ["", f"{number}. {clause.id} (on {clause.on}) — {clause.section}"]
@@ -293,7 +265,7 @@ def _points_lines(ruleset: PointsRuleset) -> list[str]:
     lines += ["", "Targets (annual; year periods only)"]
     if ruleset.targets:
         rows = [[_target_label(key), str(value)] for key, value in ruleset.targets.items()]
-        lines += _table(rows, "  ")
+        lines += aligned(rows, "  ")
     else:
         lines.append("  none")
     return lines

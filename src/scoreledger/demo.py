@@ -14,6 +14,9 @@ import os
 from typing import IO, Any
 
 from ledger.store import Ledger
+from projections import api
+
+from .render.reports import board_text
 
 #: (ruleset, period) pairs the demo prints, each inside the ruleset's own years.
 SHOWN = (
@@ -396,14 +399,12 @@ def build_demo(path: str | os.PathLike[str]) -> tuple[int, int]:
 
 def run_demo(path: str | os.PathLike[str], out: IO[str]) -> None:
     """Build the demo ledger and print its scoreboard under each shipped ruleset."""
-    from .api import score
-    from .render import board_text
 
     appended, duplicates = build_demo(path)
     out.write(f"demo ledger {path}: appended {appended}, duplicates {duplicates}\n\n")
     with Ledger.open(path) as ledger:
         for ruleset, period in SHOWN:
-            out.write(board_text(score(ledger, ruleset, period)))
+            out.write(board_text(api.score(ledger, ruleset, period)))
             out.write("\n")
     out.write(
         "Next: see every point of one unit, with its events and the regulation's sentence:\n"

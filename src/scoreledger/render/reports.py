@@ -11,10 +11,8 @@ import io
 import json
 from typing import Any
 
-from rules.render import display_width, pad
-
-from .api import Explanation
-from .model import (
+from projections.api import Explanation
+from projections.model import (
     Board,
     ChecklistBoard,
     ChecklistUnit,
@@ -25,7 +23,9 @@ from .model import (
     UnitScore,
     VetoMark,
 )
-from .numbers import fmt
+from projections.numbers import fmt
+
+from .text import pad, table
 
 # -- JSON ----------------------------------------------------------------------------
 
@@ -168,14 +168,6 @@ def to_json(doc: dict[str, Any]) -> str:
 # -- text ----------------------------------------------------------------------------
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        "  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
 def _yes(value: bool | None) -> str:
     return "—" if value is None else ("yes" if value else "no")
 
@@ -219,7 +211,7 @@ def board_text(board: Board) -> str:
                     u.attributed_to or "",
                 ]
             )
-        out.extend(_table(rows) if board.units else ["(no units)"])
+        out.extend(table(rows) if board.units else ["(no units)"])
     else:
         rows = [["unit", "name", "table", "total", "self", "missing"]]
         for c in board.units:
@@ -234,7 +226,7 @@ def board_text(board: Board) -> str:
                     str(missing),
                 ]
             )
-        out.extend(_table(rows) if board.units else ["(no unit was assessed in this period)"])
+        out.extend(table(rows) if board.units else ["(no unit was assessed in this period)"])
     if board.warnings:
         out += ["", "warnings:"] + [f"  - {w}" for w in board.warnings]
     return "\n".join(out) + "\n"
@@ -321,7 +313,7 @@ def diff_text(result: Diff) -> str:
                 ("+" + delta if r.delta and r.delta > 0 else delta) or "—",
             ]
         )
-    out.extend(_table(rows))
+    out.extend(table(rows))
     changed = sum(1 for r in result.units if r.delta != 0)
     out.append(f"\n{changed} of {len(result.units)} units differ")
     return "\n".join(out) + "\n"

@@ -11,11 +11,14 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
-from .errors import InputError, LedgerError
-from .jsonl import read_jsonl, write_jsonl
-from .store import Ledger
+from ledger.errors import InputError, LedgerError
+from ledger.jsonl import read_jsonl, write_jsonl
+from ledger.store import Ledger
+
+from .cli_reports import add_report_commands
 
 EXIT_DAMAGE = 1
 EXIT_USAGE = 2
@@ -69,8 +72,6 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("scoreledger")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -79,8 +80,6 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    from .cli_reports import add_report_commands
-
     parser = _Parser(
         prog="scoreledger",
         description="An event-sourced ledger of trade-union information-work scores.",

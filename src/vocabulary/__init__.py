@@ -1,0 +1,5 @@
+"""The vocabulary of the public contract (CONTRACT §2): the closed code lists.
+
+The bottom layer: it imports nothing of ours, and every other package reads its
+codes from here (``from vocabulary import codes``).
+"""
