@@ -1,4 +1,6 @@
-"""Periods (CONTRACT §3): a year, half, quarter or month, as a closed range of local dates."""
+"""Periods (CONTRACT §3, §8.5): a year, half, quarter or month, or a range of quarters or
+months within one year (``2011Q1..2011Q3``, ``2011-01..2011-09``: a circular's year to
+date), as a closed range of local dates."""
 
 from __future__ import annotations
 
@@ -12,11 +14,16 @@ import attrs
 from ledger.errors import LedgerError
 
 _FORMS = re.compile(r"(\d{4})(?:(Q[1-4])|(H[12])|-(0[1-9]|1[0-2]))?")
+_EXPECTED = (
+    "expected YYYY, YYYYQ1…Q4, YYYYH1/H2, YYYY-MM, or a range within one year "
+    "YYYYQn..YYYYQm or YYYY-MM..YYYY-MM (e.g. 2016Q3, 2016Q1..2016Q3)"
+)
 
 
 @attrs.frozen
 class Period:
-    """``2016``, ``2016Q3``, ``2016H2`` or ``2016-03``; start and end are local dates."""
+    """``2016``, ``2016Q3``, ``2016H2``, ``2016-03`` or a range (``2016Q1..2016Q3``); start
+    and end are local dates."""
 
     label: str
     start: date
@@ -61,13 +68,34 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period label; a bad one is a one-line LedgerError saying what is expected."""
-    match = _FORMS.fullmatch(text.strip())
-    if not match:
+    """Parse a period label or range; a bad one is a one-line LedgerError saying what is
+    expected."""
+    label = text.strip()
+    first_text, dots, last_text = label.partition("..")
+    first = _single(text, first_text)
+    if not dots:
+        return first
+    last = _single(text, last_text)
+    same_form = first_text[4:5] == last_text[4:5] and first_text[4:5] in ("Q", "-")
+    if not same_form:
         raise LedgerError(
-            f"period {text!r}: expected YYYY, YYYYQ1…Q4, YYYYH1/H2 or YYYY-MM (e.g. 2016Q3)"
+            f"period {text!r}: a range joins two quarters or two months of one year "
+            "(e.g. 2011Q1..2011Q3 or 2011-01..2011-09)"
         )
+    if first.year != last.year:
+        raise LedgerError(f"period {text!r}: a range stays within one year ({_EXPECTED})")
+    if last.start < first.start:
+        raise LedgerError(f"period {text!r}: the range ends before it starts")
+    return Period(label=label, start=first.start, end=last.end)
+
+
+def _single(text: str, part: str) -> Period:
+    match = _FORMS.fullmatch(part)
+    if not match:
+        raise LedgerError(f"period {text!r}: {_EXPECTED}")
     year = int(match.group(1))
+    if year < 1:  # there is no year 0 in the calendar (datetime refuses it)
+        raise LedgerError(f"period {text!r}: year {match.group(1)} does not exist ({_EXPECTED})")
     quarter, half, month = match.group(2), match.group(3), match.group(4)
     if quarter:
         q = int(quarter[1])
@@ -80,7 +108,7 @@ def parse_period(text: str) -> Period:
     else:
         first, last = 1, 12
     end = date(year, last, monthrange(year, last)[1])
-    return Period(label=text.strip(), start=date(year, first, 1), end=end)
+    return Period(label=part, start=date(year, first, 1), end=end)
 
 
 def quarter_of(day: str) -> str:

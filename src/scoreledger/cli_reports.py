@@ -23,6 +23,8 @@ from .render.reports import (
 )
 from .render.rules import render_list, render_show
 
+PERIOD_HELP = "2016, 2016Q3, 2016H2, 2016-03, or a range in one year: 2016Q1..2016Q3"
+
 
 def _load_ruleset(ref: str) -> rules.Ruleset:
     try:
@@ -97,7 +99,7 @@ def add_report_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("score", help="the scoreboard of a period under a ruleset")
     p.add_argument("db", metavar="DB")
     p.add_argument("--ruleset", required=True, help="a shipped id or a revision file")
-    p.add_argument("--period", required=True, help="2016, 2016Q3, 2016H2 or 2016-03")
+    p.add_argument("--period", required=True, help=PERIOD_HELP)
     p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
     p.add_argument("--unit", help="list only this unit")
     p.add_argument("--format", choices=["text", "json", "csv"], default="text")
