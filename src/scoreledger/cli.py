@@ -19,6 +19,7 @@ from ledger.jsonl import read_jsonl, write_jsonl
 from ledger.store import Ledger
 
 from .cli_reports import add_report_commands
+from .render.safe import visible
 
 EXIT_DAMAGE = 1
 EXIT_USAGE = 2
@@ -119,10 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except InputError as exc:
         for line in exc.lines():
-            print(f"scoreledger: {line}", file=sys.stderr)
+            print(f"scoreledger: {visible(line)}", file=sys.stderr)
         return EXIT_USAGE
     except LedgerError as exc:
-        print(f"scoreledger: {exc}", file=sys.stderr)
+        print(f"scoreledger: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except sqlite3.DatabaseError as exc:
         # The file or its disk, not scoreledger: read-only, full, locked past the timeout,

@@ -6,7 +6,6 @@ Text pads by display width, since Chinese names are two columns wide.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -25,6 +24,7 @@ from projections.model import (
 )
 from projections.numbers import fmt
 
+from .safe import SafeCSV, json_safe, visible, visible_lines
 from .text import pad, table
 
 # -- JSON ----------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def diff_data(result: Diff) -> dict[str, Any]:
 
 
 def to_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 # -- text ----------------------------------------------------------------------------
@@ -228,8 +228,8 @@ def board_text(board: Board) -> str:
             )
         out.extend(table(rows) if board.units else ["(no unit was assessed in this period)"])
     if board.warnings:
-        out += ["", "warnings:"] + [f"  - {w}" for w in board.warnings]
-    return "\n".join(out) + "\n"
+        out += ["", "warnings:"] + [f"  - {visible(w)}" for w in board.warnings]
+    return visible_lines("\n".join(out)) + "\n"
 
 
 def explain_text(expl: Explanation) -> str:
@@ -237,7 +237,7 @@ def explain_text(expl: Explanation) -> str:
     entry, board = expl.unit, expl.board
     out = [_header(board), ""]
     if isinstance(entry, UnitScore):
-        out.append(f"{entry.unit} {entry.name} ({entry.kind}): total {fmt(entry.total)}")
+        out.append(f"{entry.unit} {visible(entry.name)} ({entry.kind}): total {fmt(entry.total)}")
         extras = []
         if entry.rank is not None:
             extras.append(f"rank {entry.rank} among {entry.kind} units")
@@ -255,18 +255,21 @@ def explain_text(expl: Explanation) -> str:
             out.append("  " + "; ".join(extras))
         for v in entry.vetoes:
             kind = "derived" if v.derived else "recorded"
-            out.append(f"  veto ({kind}) {v.reason} on {v.unit} at {v.at[:10]}: event {v.event}")
+            out.append(
+                f"  veto ({kind}) {v.reason} on {v.unit} at {v.at[:10]}: event {visible(v.event)}"
+            )
         out += ["", "lines:"]
         for line in entry.lines:
-            info = f" [{line.info}]" if line.info else ""
-            out.append(f"  {pad(fmt(line.points) or '0', 6)} {line.clause}{info}: {line.note}")
-            out.append(f"         events: {', '.join(line.events)}")
+            info = f" [{visible(line.info)}]" if line.info else ""
+            note = visible(line.note)
+            out.append(f"  {pad(fmt(line.points) or '0', 6)} {line.clause}{info}: {note}")
+            out.append(f"         events: {visible(', '.join(line.events))}")
             if line.sentence:
                 out.append(f"         {line.section}「{line.sentence}」")
         out.append(f"  {'-' * 6}\n  {fmt(entry.total)} total (the sum of the lines)")
     else:
         out.append(
-            f"{entry.unit} {entry.name}: table {entry.table}, total {fmt(entry.total)}, "
+            f"{entry.unit} {visible(entry.name)}: table {entry.table}, total {fmt(entry.total)}, "
             f"self {fmt(entry.self_total)}"
         )
         for cat in entry.categories:
@@ -278,20 +281,21 @@ def explain_text(expl: Explanation) -> str:
                     f"    {pad(i.item, 5)} {score} self {pad(self_score, 4)} {i.status:<8} {i.text}"
                 )
                 if i.evidence:
-                    out.append(f"          evidence: {json.dumps(i.evidence, ensure_ascii=False)}")
+                    evidence = json.dumps(i.evidence, ensure_ascii=False)
+                    out.append(f"          evidence: {visible(evidence)}")
     out += ["", "events considered:"]
     for t in entry.trace:
         mark = {"scored": "+", "capped": "c", "unscored": "0", "retracted": "x"}.get(t.status, "?")
         clause = f" {t.clause}" if t.clause else ""
         out.append(
-            f"  {mark} seq {t.seq} {t.event} {t.type} {t.at[:10]} "
-            f"{t.status} {fmt(t.points)}{clause}: {t.reason}"
+            f"  {mark} seq {t.seq} {visible(t.event)} {t.type} {t.at[:10]} "
+            f"{t.status} {fmt(t.points)}{clause}: {visible(t.reason)}"
         )
     if not entry.trace:
         out.append("  (none in this period)")
     if board.warnings:
-        out += ["", "warnings:"] + [f"  - {w}" for w in board.warnings]
-    return "\n".join(out) + "\n"
+        out += ["", "warnings:"] + [f"  - {visible(w)}" for w in board.warnings]
+    return visible_lines("\n".join(out)) + "\n"
 
 
 def diff_text(result: Diff) -> str:
@@ -316,7 +320,7 @@ def diff_text(result: Diff) -> str:
     out.extend(table(rows))
     changed = sum(1 for r in result.units if r.delta != 0)
     out.append(f"\n{changed} of {len(result.units)} units differ")
-    return "\n".join(out) + "\n"
+    return visible_lines("\n".join(out)) + "\n"
 
 
 # -- CSV -----------------------------------------------------------------------------
@@ -325,7 +329,7 @@ def diff_text(result: Diff) -> str:
 def board_csv(board: Board) -> str:
     """CSV with a UTF-8 BOM, so Excel and WPS read the Chinese names correctly."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = SafeCSV(buf)
     if isinstance(board, Scoreboard):
         writer.writerow(
             [

@@ -18,6 +18,7 @@ from rules.loader import unstructure
 from rules.model import ChecklistRuleset, Clause, Item, PointsRuleset, Ruleset, RulesetHeader
 from vocabulary import codes
 
+from .safe import json_safe, visible_lines
 from .text import display_width, pad
 from .text import table as aligned
 
@@ -181,7 +182,7 @@ def render_list() -> str:
 def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text") -> str:
     """One ruleset: every clause (or checklist item) with its numbers, section and source."""
     if fmt == "json":
-        return json.dumps(show_data(ruleset), ensure_ascii=False, indent=2) + "\n"
+        return json_safe(json.dumps(show_data(ruleset), ensure_ascii=False, indent=2)) + "\n"
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r}: expected text or json")
     lines = _header_lines(ruleset)
@@ -193,7 +194,7 @@ def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text") -> str:
         lines += ["", "Notes"]
         for note in ruleset.notes:
             lines += _wrap("- ", note, "  ")
-    return "\n".join(lines) + "\n"
+    return visible_lines("\n".join(lines)) + "\n"
 
 
 def show_data(ruleset: Ruleset) -> dict[str, Any]:

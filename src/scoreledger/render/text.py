@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from .safe import visible
+
 
 def display_width(text: str) -> int:
     """Terminal columns of `text`: wide and full-width characters count 2, combining marks 0."""
@@ -22,9 +24,11 @@ def pad(text: str, width: int) -> str:
 
 
 def table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
-    """Rows aligned in columns (by display width); the last column is not padded."""
+    """Rows aligned in columns (by display width); the last column is not padded. Cells are
+    made visible (:func:`visible`): a newline or escape in a name cannot forge a row."""
     if not rows:
         return []
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
