@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
 from .events import SCHEMA_VERSION
 from .normalize import loads
-from .schema import GENESIS, GUARDS
+from .recorder import GENESIS
 
-__all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_rows"]
+__all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_chain"]
 
 
 def chain_hash(prev_hash: str, payload: str, seq: int, recorded_at: str, version: int = 1) -> str:
@@ -69,57 +68,36 @@ class VerifyReport:
         return f"DAMAGED at {where}: {self.problem}"
 
 
-def _guard_text(sql: str) -> str:
-    """A trigger's SQL as sqlite_master keeps it (no IF NOT EXISTS), spacing ignored."""
-    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
+    """Re-check every row's link, hash and indexed columns, in order.
 
-
-def verify_rows(conn: sqlite3.Connection) -> VerifyReport:
-    """Re-check the guards, then every row's link, hash and indexed columns, in order."""
-    present = {
-        name: _guard_text(sql or "")
-        for name, sql in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-        )
-    }
-    missing = sorted(set(GUARDS) - set(present))
-    # A trigger of the right name whose body was replaced guards nothing.
-    altered = sorted(
-        n for n, sql in GUARDS.items() if n in present and present[n] != _guard_text(sql)
-    )
-    if missing or altered:
-        what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
-        what += [f"append-only guard altered: {', '.join(altered)}"] if altered else []
-        return VerifyReport(ok=False, count=0, head_hash="", problem="; ".join(what))
+    `rows` are (seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref,
+    version) in seq order, from any recorder (ledger.recorder.CHAIN_COLUMNS).
+    """
     prev, expected_seq = GENESIS, 1
     submitters: dict[str, str | None] = {}  # info -> unit of its latest submission
     seal, sealed_at = chain_sealer(""), ""  # one sealer per append transaction's time
-    cursor = conn.execute(
-        "SELECT seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version "
-        "FROM events ORDER BY seq"
-    )
-    while batch := cursor.fetchmany(5000):
-        for seq, payload, recorded_at, prev_hash, digest, *columns, version in batch:
-            problem = None
-            if seq != expected_seq:
-                problem = f"expected seq {expected_seq}: a gap in the log"
-                seq = expected_seq
-            elif prev_hash != prev:
-                problem = "prev_hash does not match the previous event's hash"
+    for seq, payload, recorded_at, prev_hash, digest, *columns, version in rows:
+        problem = None
+        if seq != expected_seq:
+            problem = f"expected seq {expected_seq}: a gap in the log"
+            seq = expected_seq
+        elif prev_hash != prev:
+            problem = "prev_hash does not match the previous event's hash"
+        else:
+            if recorded_at != sealed_at:
+                seal, sealed_at = chain_sealer(recorded_at), recorded_at
+            if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+                problem = f"unknown schema version {version!r}"
+            elif seal(prev, payload, seq, version) != digest:
+                problem = "hash does not match the event's content"
             else:
-                if recorded_at != sealed_at:
-                    seal, sealed_at = chain_sealer(recorded_at), recorded_at
-                if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
-                    problem = f"unknown schema version {version!r}"
-                elif seal(prev, payload, seq, version) != digest:
-                    problem = "hash does not match the event's content"
-                else:
-                    problem = _columns_problem(payload, columns, submitters)
-            if problem:
-                return VerifyReport(
-                    ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
-                )
-            prev, expected_seq = digest, expected_seq + 1
+                problem = _columns_problem(payload, columns, submitters)
+        if problem:
+            return VerifyReport(
+                ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
+            )
+        prev, expected_seq = digest, expected_seq + 1
     return VerifyReport(ok=True, count=expected_seq - 1, head_hash=prev)
 
 

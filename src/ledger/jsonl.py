@@ -94,14 +94,10 @@ def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:
 def write_jsonl(ledger: Ledger, out: IO[str]) -> int:
     """Write every event in log order with ``seq``, ``recorded_at`` and ``hash``; count them."""
     count = 0
-    cursor = ledger.conn.execute("SELECT seq, recorded_at, payload, hash FROM events ORDER BY seq")
-    while batch := cursor.fetchmany(5000):
-        for seq, recorded_at, payload, digest in batch:
-            # The stored payload is canonical JSON of an object: extend it in place.
-            out.write(
-                f'{payload[:-1]},"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}"}}\n'
-            )
-        count += len(batch)
+    for seq, recorded_at, payload, digest in ledger.export_rows():
+        # The stored payload is canonical JSON of an object: extend it in place.
+        out.write(f'{payload[:-1]},"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}"}}\n')
+        count += 1
     return count
 
 

@@ -1,4 +1,4 @@
-"""The ledger file's schema: the events table, its guards, and the schema version.
+"""The SQLite ledger file's schema: the events table, its guards, and the schema version.
 
 Everything is created with ``IF NOT EXISTS`` inside one ``BEGIN IMMEDIATE``
 transaction, so two processes creating the same file at once both succeed.
@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from .events import SCHEMA_VERSION
-
-GENESIS = "0" * 64
+from .recorder import GENESIS
 
 #: Triggers that make the table append-only and its chain unforkable in SQLite
 #: itself, whatever client writes to the file. ``events_chain`` also refuses an

@@ -1,46 +1,38 @@
-"""The SQLite store: one append-only, hash-chained table of events.
+"""The ledger: validation, normalisation, references, hashing and upcasting, written once.
 
-A ledger file is a plain SQLite database anyone can open. The ``events`` table
-is guarded by triggers (no UPDATE, no DELETE, no insert that breaks the chain),
-and every append runs in a ``BEGIN IMMEDIATE`` transaction, so several
-processes may append to one file at once without losing an event or forking
-the chain.
+A :class:`Ledger` checks and seals events and hands the sealed rows to a *recorder*, the
+database that stores, locks and reads them (``ledger.recorder``): an SQLite file
+(``recorder_sqlite``, the embedded default). Whatever the database, the same input gives
+the same rows, the same hashes and the same errors.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import attrs
-import sqlite_utils
 
 from .codec import CST, structure, unstructure
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
-from .integrity import GENESIS, VerifyReport, chain_sealer, verify_rows
+from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
+from .recorder import Head, Recorder, SealedRow
+from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
-from .schema import ensure_schema, read_schema_version
 from .upcast import upcast
 from .validate import check_fields
 
+__all__ = ["CHUNK", "IMPORT_CACHE_KIB", "_INSERT", "AppendResult", "Head", "Ledger"]
+
 #: Events validated and inserted per round trip inside one import transaction.
 CHUNK = 5000
-#: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
-#: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
-#: 64 MiB made 400k-row inserts ~30 % faster (A/B, docs/performance.md). Reads keep the
-#: default, which was ~6 % faster for a replay's one pass over the log.
-IMPORT_CACHE_KIB = 65536
-#: SQLite's default limit on bound parameters is 999 in old builds; stay under it.
-_IN_CHUNK = 900
 
 Entry = tuple[Location, Any]  # (where it came from, a dict, an Event, or a ParseFailure)
 
@@ -64,24 +56,12 @@ class AppendResult:
     head_hash: str
 
 
-@attrs.frozen(kw_only=True)
-class Head:
-    seq: int
-    hash: str
-    recorded_at: str | None
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _in_chunks(items: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(items), _IN_CHUNK):
-        yield items[i : i + _IN_CHUNK]
-
-
 class Ledger:
-    """An event ledger in one SQLite file.
+    """An event ledger, in an SQLite file.
 
     >>> with Ledger.open("demo.sqlite", create=True) as ledger:  # doctest: +SKIP
     ...     ledger.append({"type": "unit_registered", "at": "2016-01-04",
@@ -89,42 +69,20 @@ class Ledger:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False, durable: bool = True):
-        self.path = Path(path)
-        if not create and not self.path.exists():
-            raise LedgerError(f"{self.path}: no such ledger file (only import and demo create one)")
-        if self.path.is_dir():
-            raise LedgerError(f"{self.path}: is a folder, not a ledger file")
-        try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{self.path}: cannot open: {exc}") from None
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
-        try:
-            # Guards: REPLACE must fire the DELETE trigger; WAL for concurrent readers.
-            conn.execute("PRAGMA recursive_triggers=ON")
-            conn.execute("PRAGMA busy_timeout=60000")
-            if create:
-                if read_schema_version(self.db) is None and self.db.table_names():
-                    # Someone else's SQLite file: do not add our tables to it.
-                    raise LedgerError(f"{self.path}: not a scoreledger ledger (no events table)")
-                ensure_schema(self.db)
-            version = read_schema_version(self.db)
-            if version is None:
-                raise LedgerError(f"{self.path}: not a scoreledger ledger (no events table)")
-            if version > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"{self.path}: written by a newer scoreledger (schema {version}); upgrade"
-                )
-            conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise LedgerError(f"{self.path}: not a scoreledger ledger ({exc})") from None
-        except LedgerError:
-            conn.close()
-            raise
+        self.recorder: Recorder = SQLiteRecorder(path, create=create, durable=durable)
+        self.label = self.recorder.label
         self._units = UnitBook()
         self._units_seq = 0
+
+    @property
+    def path(self) -> Any:
+        """The SQLite file's path."""
+        return getattr(self.recorder, "path", None)
+
+    @property
+    def conn(self) -> Any:
+        """The database connection (SQLite's ``sqlite3.Connection``), for tests and tools."""
+        return getattr(self.recorder, "conn", None)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> Ledger:
@@ -132,7 +90,7 @@ class Ledger:
         return cls(path, create=create)
 
     def close(self) -> None:
-        self.conn.close()
+        self.recorder.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -144,14 +102,7 @@ class Ledger:
 
     def head(self) -> Head:
         """The last event's seq and hash (seq 0 and the genesis hash when empty)."""
-        row = self.conn.execute(
-            "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        return (
-            Head(seq=0, hash=GENESIS, recorded_at=None)
-            if row is None
-            else Head(seq=row[0], hash=row[1], recorded_at=row[2])
-        )
+        return self.recorder.head()
 
     def __len__(self) -> int:
         return self.head().seq
@@ -164,14 +115,8 @@ class Ledger:
         The replay path reads these directly so it never builds objects it does
         not need; :meth:`events` is the friendly form.
         """
-        sql = "SELECT seq, id, type, at, unit, recorded_at, payload FROM events WHERE seq > ?"
-        params: list[Any] = [after_seq]
-        if as_of is not None:
-            sql += " AND recorded_at <= ?"
-            params.append(_utc_text("as_of", as_of))
-        cursor = self.conn.execute(sql + " ORDER BY seq", params)
-        while batch := cursor.fetchmany(2000):
-            yield from batch
+        when = None if as_of is None else _utc_text("as_of", as_of)
+        return self.recorder.replay_rows(after_seq, when)  # type: ignore[return-value]
 
     def events(
         self,
@@ -190,39 +135,29 @@ class Ledger:
         """
         wanted = set(types) if types is not None else None
         since, until = _business("since", since), _business("until", until)
-        sql = "SELECT seq, type, unit, recorded_at, payload, version, hash, prev_hash FROM events"
-        params: list[Any] = []
-        if as_of is not None:
-            sql += " WHERE recorded_at <= ?"
-            params.append(_utc_text("as_of", as_of))
-        cursor = self.conn.execute(sql + " ORDER BY seq", params)
-        while batch := cursor.fetchmany(2000):
-            for row in batch:
-                if wanted is not None and row[1] not in wanted:
-                    continue
-                if unit is not None and row[2] != unit:
-                    continue
-                record = self._record(row)
-                if since is not None and record.event.at < since:
-                    continue
-                if until is not None and record.event.at > until:
-                    continue
-                yield record
+        when = None if as_of is None else _utc_text("as_of", as_of)
+        for row in self.recorder.record_rows(when):
+            if wanted is not None and row[1] not in wanted:
+                continue
+            if unit is not None and row[2] != unit:
+                continue
+            record = self._record(row)
+            if since is not None and record.event.at < since:
+                continue
+            if until is not None and record.event.at > until:
+                continue
+            yield record
 
     def get(self, event_id: str) -> Recorded | None:
         """The recorded event with this id, or None."""
-        row = self.conn.execute(
-            "SELECT seq, type, unit, recorded_at, payload, version, hash, prev_hash "
-            "FROM events WHERE id = ?",
-            [event_id],
-        ).fetchone()
+        row = self.recorder.record_row(event_id)
         return None if row is None else self._record(row)
 
     def _record(self, row: tuple[Any, ...]) -> Recorded:
         seq, _kind, unit, recorded_at, payload, version, digest, prev = row
         event, issues = structure(upcast(json.loads(payload), version))
         if event is None:
-            raise LedgerError(f"{self.path}: seq {seq} does not decode ({issues}); run verify")
+            raise LedgerError(f"{self.label}: seq {seq} does not decode ({issues}); run verify")
         return Recorded(
             seq=seq,
             recorded_at=datetime.fromisoformat(recorded_at),
@@ -232,17 +167,28 @@ class Ledger:
             unit=unit,
         )
 
+    def is_registered(self, unit: str) -> bool:
+        """Whether some event registered this unit id."""
+        return self.recorder.is_registered(unit)
+
+    def export_rows(self) -> Iterator[tuple[int, str, str, str]]:
+        """(seq, recorded_at, payload, hash) of every event, in order: what export writes."""
+        return self.recorder.export_rows()  # type: ignore[return-value]
+
     def verify(self) -> VerifyReport:
         """Recompute the hash chain and check the append-only guards.
 
-        A file SQLite itself cannot read through (damaged pages) is reported as damage too.
+        A database that cannot be read through (an SQLite file's damaged pages) is
+        reported as damage too.
         """
+        recorder = self.recorder
         try:
-            return verify_rows(self.conn)
-        except sqlite3.DatabaseError as exc:
-            return VerifyReport(
-                ok=False, count=0, head_hash="", problem=f"SQLite cannot read the file ({exc})"
-            )
+            problem = recorder.guard_problem()
+            if problem:
+                return VerifyReport(ok=False, count=0, head_hash="", problem=problem)
+            return verify_chain(recorder.chain_rows())
+        except recorder.read_errors as exc:
+            return VerifyReport(ok=False, count=0, head_hash="", problem=recorder.unreadable(exc))
 
     # -- appending -------------------------------------------------------------
 
@@ -262,142 +208,42 @@ class Ledger:
         location is what error messages name. Problems are collected over the
         whole batch and raised together as one :class:`InputError`.
         """
-        return self._append(entries, progress)
-
-    def _append(
-        self,
-        entries: Iterable[AnyEvent | dict[str, Any] | Entry],
-        progress: Callable[[int], None] | None,
-    ) -> AppendResult:
-        problems: list[Problem] = []
-        conn = self.conn
-        cache_before: int | None = None
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            head = self.head()
-            units = self._catch_up_units(head.seq).copy()
-            checker = ReferenceChecker(units)
-            recorded_at = max(_now(), head.recorded_at or "")
-            seal = chain_sealer(recorded_at)
-            seq, prev = head.seq, head.hash
-            first_seq: int | None = None
-            duplicates = done = 0
+        recorder = self.recorder
+        with recorder.writing() as head:
+            batch = _Batch(self, head)
+            done = 0
             it = iter(entries)
             while chunk := list(islice(it, CHUNK)):
                 if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
-                    cache_before = conn.execute("PRAGMA cache_size").fetchone()[0]
-                    conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-                found: list[tuple[int, Problem]] = []  # sorted into line order below
-                parsed = _parse(chunk, found, done)
-                seen = self._lookups([p for _, _, p in parsed])
-                rows: list[tuple[Any, ...]] = []
-                for index, loc, p in parsed:
-                    try:
-                        payload = dumps_canonical(p)
-                    except ValueError:  # a lone surrogate (e.g. "\ud800") has no UTF-8 form
-                        message = "text with a lone surrogate (\\ud800-\\udfff) cannot be stored"
-                        found.append((index, Problem(loc, "", message)))
-                        continue
-                    stored = seen.ids.get(p["id"])
-                    if stored is not None:
-                        if stored.payload == payload:
-                            duplicates += 1
-                        else:
-                            message = (
-                                f"id {p['id']!r} is already recorded (seq {stored.seq}) "
-                                "with different content"
-                            )
-                            found.append((index, Problem(loc, "id", message)))
-                        continue
-                    issues = check_fields(p)
-                    resolved = None
-                    if not issues:
-                        issues, resolved = checker.check(p, seen)
-                    if issues:
-                        found.extend((index, Problem(loc, f, m)) for f, m in issues)
-                        continue
-                    seq += 1
-                    first_seq = first_seq or seq
-                    digest = seal(prev, payload, seq, SCHEMA_VERSION)
-                    rows.append(
-                        (
-                            seq,
-                            p["id"],
-                            p["type"],
-                            SCHEMA_VERSION,
-                            p["at"],
-                            resolved,
-                            p.get("info"),
-                            p.get("target"),
-                            recorded_at,
-                            payload,
-                            prev,
-                            digest,
-                        )
-                    )
-                    prev = digest
-                    seen.remember(p, seq, payload, units)
-                problems.extend(p for _, p in sorted(found, key=lambda f: f[0]))
+                    recorder.large_batch()
+                rows = batch.check(chunk, done)
                 if rows:  # inserted even after a problem, so later lines see them; rolled back
-                    conn.executemany(_INSERT, rows)
+                    recorder.insert(rows)
                 done += len(chunk)
                 if progress is not None:
                     progress(done)
-            if problems:
-                raise InputError(problems)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            if cache_before is not None:
-                conn.execute(f"PRAGMA cache_size={cache_before}")
-        self._units, self._units_seq = units, seq
-        appended = seq - head.seq
-        return AppendResult(
-            appended=appended,
-            duplicates=duplicates,
-            first_seq=first_seq,
-            last_seq=seq if appended else None,
-            head_hash=prev,
-        )
+            if batch.problems:
+                raise InputError(batch.problems)
+        self._units, self._units_seq = batch.units, batch.seq
+        return batch.result(head)
 
     def _lookups(self, payloads: list[dict[str, Any]]) -> Lookups:
         """Bulk-read what this chunk refers to: ids, submissions, retractions."""
         seen = Lookups()
+        recorder = self.recorder
         ids = {p["id"] for p in payloads}
         ids.update(p["target"] for p in payloads if p["type"] == "retraction")
-        infos = {i for p in payloads if (i := p.get("info")) is not None}
-        conn = self.conn
+        infos = sorted({i for p in payloads if (i := p.get("info")) is not None})
+        for seq, id_, kind, payload in recorder.find_ids(sorted(ids)):
+            seen.ids[id_] = Stored(seq, kind, payload)
         submissions = seen.submissions
-        for part in _in_chunks(sorted(ids)):
-            marks = ",".join("?" * len(part))
-            for seq, id_, kind, payload in conn.execute(
-                f"SELECT seq, id, type, payload FROM events WHERE id IN ({marks})", part
-            ):
-                seen.ids[id_] = Stored(seq, kind, payload)
-        for part in _in_chunks(sorted(infos)):
-            marks = ",".join("?" * len(part))
-            for info, unit, id_, seq in conn.execute(
-                f"SELECT info, unit, id, seq FROM events WHERE type = 'submission' "
-                f"AND info IN ({marks})",
-                part,
-            ):
-                # The latest submission counts (an earlier one was retracted); no ORDER BY:
-                # it would sort what the covering index hands over in (info, unit, id) order.
-                known = submissions.get(info)
-                if known is None or seq > known[2]:
-                    submissions[info] = (unit, id_, seq)
+        for info, unit, id_, seq in recorder.find_submissions(infos):
+            # The latest submission counts (an earlier one was retracted).
+            known = submissions.get(info)
+            if known is None or seq > known[2]:
+                submissions[info] = (unit, id_, seq)
         maybe_retracted = sorted(set(seen.ids) | {s[1] for s in seen.submissions.values()})
-        for part in _in_chunks(maybe_retracted):
-            marks = ",".join("?" * len(part))
-            seen.retracted.update(
-                r
-                for (r,) in conn.execute(
-                    f"SELECT ref FROM events WHERE type = 'retraction' AND ref IN ({marks})", part
-                )
-            )
+        seen.retracted.update(recorder.find_retractions(maybe_retracted))
         return seen
 
     def _catch_up_units(self, head_seq: int) -> UnitBook:
@@ -405,21 +251,97 @@ class Ledger:
         if self._units_seq > head_seq:  # the file was replaced under us: start over
             self._units, self._units_seq = UnitBook(), 0
         if self._units_seq < head_seq:
-            rows = self.conn.execute(
-                "SELECT seq, payload FROM events WHERE type IN ('unit_registered', 'unit_changed') "
-                "AND seq > ? ORDER BY seq",
-                [self._units_seq],
-            )
-            for seq, payload in rows:
+            for seq, payload in self.recorder.unit_facts(self._units_seq):
                 self._units.apply(json.loads(payload), seq)
             self._units_seq = head_seq
         return self._units
 
 
-_INSERT = (
-    "INSERT INTO events (seq, id, type, version, at, unit, info, ref, recorded_at, payload, "
-    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+class _Batch:
+    """One append transaction: the chain's running end, the references, what was wrong."""
+
+    def __init__(self, ledger: Ledger, head: Head):
+        self.ledger = ledger
+        self.units = ledger._catch_up_units(head.seq).copy()
+        self.checker = ReferenceChecker(self.units)
+        self.recorded_at = max(_now(), head.recorded_at or "")
+        self.seal = chain_sealer(self.recorded_at)
+        self.seq, self.prev = head.seq, head.hash
+        self.first_seq: int | None = None
+        self.duplicates = 0
+        self.problems: list[Problem] = []
+
+    def check(self, chunk: list[Any], before: int) -> list[SealedRow]:
+        """The sealed rows of a chunk's acceptable entries; its problems kept in line order."""
+        found: list[tuple[int, Problem]] = []  # sorted into line order below
+        parsed = _parse(chunk, found, before)
+        seen = self.ledger._lookups([p for _, _, p in parsed])
+        rows: list[SealedRow] = []
+        for index, loc, p in parsed:
+            row, issues = self._entry(p, seen)
+            if issues:
+                found.extend((index, Problem(loc, f, m)) for f, m in issues)
+            elif row is not None:
+                rows.append(row)
+        self.problems.extend(p for _, p in sorted(found, key=lambda f: f[0]))
+        return rows
+
+    def _entry(
+        self, p: dict[str, Any], seen: Lookups
+    ) -> tuple[SealedRow | None, list[tuple[str, str]]]:
+        """One entry's sealed row, or its problems (neither: it is already recorded)."""
+        try:
+            payload = dumps_canonical(p)
+        except ValueError:  # a lone surrogate (e.g. "\ud800") has no UTF-8 form
+            return None, [("", "text with a lone surrogate (\\ud800-\\udfff) cannot be stored")]
+        stored = seen.ids.get(p["id"])
+        if stored is not None:
+            if stored.payload == payload:
+                self.duplicates += 1
+                return None, []
+            message = (
+                f"id {p['id']!r} is already recorded (seq {stored.seq}) with different content"
+            )
+            return None, [("id", message)]
+        issues = check_fields(p)
+        resolved = None
+        if not issues:
+            issues, resolved = self.checker.check(p, seen)
+        if issues:
+            return None, issues
+        return self._seal(p, payload, resolved, seen), []
+
+    def _seal(self, p: dict[str, Any], payload: str, unit: str | None, seen: Lookups) -> SealedRow:
+        self.seq = seq = self.seq + 1
+        self.first_seq = self.first_seq or seq
+        digest = self.seal(self.prev, payload, seq, SCHEMA_VERSION)
+        row = (
+            seq,
+            p["id"],
+            p["type"],
+            SCHEMA_VERSION,
+            p["at"],
+            unit,
+            p.get("info"),
+            p.get("target"),
+            self.recorded_at,
+            payload,
+            self.prev,
+            digest,
+        )
+        self.prev = digest
+        seen.remember(p, seq, payload, self.units)
+        return row
+
+    def result(self, head: Head) -> AppendResult:
+        appended = self.seq - head.seq
+        return AppendResult(
+            appended=appended,
+            duplicates=self.duplicates,
+            first_seq=self.first_seq,
+            last_seq=self.seq if appended else None,
+            head_hash=self.prev,
+        )
 
 
 def _parse(

@@ -111,13 +111,7 @@ def _no_unit(ledger: Ledger, unit: str, board: Board) -> str:
     known = {u.unit for u in board.units}
     if not known:
         return f"unit {unit!r}: nothing to list under {board.ruleset} for {board.period}"
-    hint = (
-        "registered, but not listed"
-        if ledger.conn.execute(
-            "SELECT 1 FROM events WHERE type = 'unit_registered' AND unit = ? LIMIT 1", [unit]
-        ).fetchone()
-        else "not a registered unit"
-    )
+    hint = "registered, but not listed" if ledger.is_registered(unit) else "not a registered unit"
     return f"unit {unit!r}: {hint} under {board.ruleset} for {board.period}"
 
 

@@ -1,0 +1,145 @@
+"""What a database must do to hold a ledger: store, lock and read sealed rows.
+
+The ledger's rules (validation, normalisation, references, hashing, upcasting) live in
+:mod:`ledger.store` and are written once. A *recorder* is the database behind it: it
+creates or checks its schema, serialises appends, inserts rows the store has already
+sealed, and reads them back. ``recorder_sqlite`` is one; ``recorder_postgres`` another.
+
+Rows cross this interface as plain tuples in the column orders below, so both backends
+hand the replay exactly what SQLite always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+import attrs
+
+GENESIS = "0" * 64
+
+#: The stored columns, in insert order.
+COLUMNS = (
+    "seq",
+    "id",
+    "type",
+    "version",
+    "at",
+    "unit",
+    "info",
+    "ref",
+    "recorded_at",
+    "payload",
+    "prev_hash",
+    "hash",
+)
+
+#: What the replay reads (Ledger.rows): seq, id, type, at, unit, recorded_at, payload.
+REPLAY_COLUMNS = "seq, id, type, at, unit, recorded_at, payload"
+#: What a Recorded is built from: seq, type, unit, recorded_at, payload, version, hash,
+#: prev_hash.
+RECORD_COLUMNS = "seq, type, unit, recorded_at, payload, version, hash, prev_hash"
+#: What verify re-checks, in this order.
+CHAIN_COLUMNS = "seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version"
+#: What export writes.
+EXPORT_COLUMNS = "seq, recorded_at, payload, hash"
+
+
+#: One event as stored, a tuple in COLUMNS order: its indexed columns, canonical payload and
+#: chain link. (A plain tuple: an import builds a million of them.)
+SealedRow = tuple[int, str, str, int, str, str | None, str | None, str | None, str, str, str, str]
+
+
+@attrs.frozen(kw_only=True)
+class Head:
+    """The last event's seq, hash and recording time (seq 0, the genesis hash when empty)."""
+
+    seq: int
+    hash: str
+    recorded_at: str | None
+
+
+EMPTY_HEAD = Head(seq=0, hash=GENESIS, recorded_at=None)
+
+
+class Recorder(Protocol):
+    """A database holding one ledger's rows. Every method but ``writing`` may run anywhere.
+
+    ``label`` names the ledger in messages (a path, or a URL with any password removed).
+    """
+
+    label: str
+
+    def close(self) -> None: ...
+
+    def head(self) -> Head:
+        """The last row's seq, hash and recorded_at."""
+        ...
+
+    def writing(self) -> AbstractContextManager[Head]:
+        """One serialised write transaction: yields the head read under the lock.
+
+        No other append can start until this one commits (on a normal exit) or rolls back
+        (on an exception), so ``seq`` stays gapless and in commit order.
+        """
+        ...
+
+    def large_batch(self) -> None:
+        """A hint, inside ``writing``: this transaction will insert many chunks."""
+        ...
+
+    def insert(self, rows: Sequence[SealedRow]) -> None:
+        """Insert rows sealed by the store, inside ``writing``."""
+        ...
+
+    def find_ids(self, ids: Sequence[str]) -> Iterable[tuple[int, str, str, str]]:
+        """(seq, id, type, payload) of the stored events with these ids."""
+        ...
+
+    def find_submissions(self, infos: Sequence[str]) -> Iterable[tuple[str, str, str, int]]:
+        """(info, unit, id, seq) of every submission of these infos, in no order."""
+        ...
+
+    def find_retractions(self, targets: Sequence[str]) -> Iterable[str]:
+        """The targets among these that some retraction names."""
+        ...
+
+    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str]]:
+        """(seq, payload) of unit registrations and changes after `after_seq`, in order."""
+        ...
+
+    def replay_rows(self, after_seq: int, as_of: str | None) -> Iterator[tuple[Any, ...]]:
+        """REPLAY_COLUMNS rows after `after_seq` (recorded at or before `as_of`), in order."""
+        ...
+
+    def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:
+        """RECORD_COLUMNS rows (recorded at or before `as_of`), in order."""
+        ...
+
+    def record_row(self, event_id: str) -> tuple[Any, ...] | None:
+        """The RECORD_COLUMNS row of this id."""
+        ...
+
+    def chain_rows(self) -> Iterator[tuple[Any, ...]]:
+        """CHAIN_COLUMNS rows, in order."""
+        ...
+
+    def export_rows(self) -> Iterator[tuple[Any, ...]]:
+        """EXPORT_COLUMNS rows, in order."""
+        ...
+
+    def is_registered(self, unit: str) -> bool:
+        """Whether some registration names this unit."""
+        ...
+
+    def guard_problem(self) -> str | None:
+        """What is wrong with the database's append-only guards, if anything."""
+        ...
+
+    #: What reading a damaged database raises; verify reports it with ``unreadable``.
+    read_errors: tuple[type[Exception], ...]
+
+    def unreadable(self, exc: Exception) -> str:
+        """A damage report's problem for a read that failed with `exc`."""
+        ...

@@ -1,0 +1,101 @@
+"""The reads both SQL recorders share: the same statements, each database's placeholders.
+
+Statements are written with ``?`` placeholders; a recorder for a database that uses
+another style rewrites them in :meth:`SqlRecorder._sql`, and says how to match a column
+against many values in :meth:`SqlRecorder._matching`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from .recorder import (
+    CHAIN_COLUMNS,
+    EMPTY_HEAD,
+    EXPORT_COLUMNS,
+    RECORD_COLUMNS,
+    REPLAY_COLUMNS,
+    Head,
+)
+
+#: Rows fetched per round trip when streaming the log.
+FETCH = 2000
+
+
+class SqlRecorder:
+    """Reads over a DB-API connection whose ``execute`` returns a cursor."""
+
+    label: str
+    conn: Any
+
+    def _sql(self, text: str) -> str:
+        return text
+
+    def _matching(self, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+        """(SQL condition, parameters) pairs that together match `column` against `values`."""
+        raise NotImplementedError
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.conn.execute(self._sql(sql), params).fetchone()
+        return row
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        cursor = self.conn.execute(self._sql(sql), params)
+        while batch := cursor.fetchmany(FETCH):
+            yield from batch
+
+    def _each_matching(self, sql: str, column: str, values: Sequence[str]) -> Iterator[Any]:
+        for condition, params in self._matching(column, values):
+            yield from self.conn.execute(self._sql(f"{sql} AND {condition}"), params)
+
+    def head(self) -> Head:
+        row = self._one("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1")
+        return EMPTY_HEAD if row is None else Head(seq=row[0], hash=row[1], recorded_at=row[2])
+
+    def find_ids(self, ids: Sequence[str]) -> Iterable[tuple[int, str, str, str]]:
+        sql = "SELECT seq, id, type, payload FROM events WHERE TRUE"
+        return self._each_matching(sql, "id", ids)
+
+    def find_submissions(self, infos: Sequence[str]) -> Iterable[tuple[str, str, str, int]]:
+        # No ORDER BY: it would sort what the covering index hands over in (info, unit, id).
+        sql = "SELECT info, unit, id, seq FROM events WHERE type = 'submission'"
+        return self._each_matching(sql, "info", infos)
+
+    def find_retractions(self, targets: Sequence[str]) -> Iterable[str]:
+        sql = "SELECT ref FROM events WHERE type = 'retraction'"
+        return (ref for (ref,) in self._each_matching(sql, "ref", targets))
+
+    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str]]:
+        return self._stream(
+            "SELECT seq, payload FROM events WHERE type IN ('unit_registered', 'unit_changed') "
+            "AND seq > ? ORDER BY seq",
+            [after_seq],
+        )
+
+    def replay_rows(self, after_seq: int, as_of: str | None) -> Iterator[tuple[Any, ...]]:
+        sql = f"SELECT {REPLAY_COLUMNS} FROM events WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if as_of is not None:
+            sql += " AND recorded_at <= ?"
+            params.append(as_of)
+        return self._stream(sql + " ORDER BY seq", params)
+
+    def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:
+        if as_of is None:
+            return self._stream(f"SELECT {RECORD_COLUMNS} FROM events ORDER BY seq")
+        sql = f"SELECT {RECORD_COLUMNS} FROM events WHERE recorded_at <= ? ORDER BY seq"
+        return self._stream(sql, [as_of])
+
+    def record_row(self, event_id: str) -> tuple[Any, ...] | None:
+        return self._one(f"SELECT {RECORD_COLUMNS} FROM events WHERE id = ?", [event_id])
+
+    def chain_rows(self) -> Iterator[tuple[Any, ...]]:
+        return self._stream(f"SELECT {CHAIN_COLUMNS} FROM events ORDER BY seq")
+
+    def export_rows(self) -> Iterator[tuple[Any, ...]]:
+        return self._stream(f"SELECT {EXPORT_COLUMNS} FROM events ORDER BY seq")
+
+    def is_registered(self, unit: str) -> bool:
+        sql = "SELECT 1 FROM events WHERE type = 'unit_registered' AND unit = ? LIMIT 1"
+        return self._one(sql, [unit]) is not None
