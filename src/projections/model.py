@@ -12,10 +12,8 @@ from typing import Any
 
 import attrs
 
-frozen = attrs.frozen(kw_only=True)
 
-
-@frozen
+@attrs.frozen(kw_only=True)
 class Line:
     """One line of a unit's total: a clause, its points, and the events behind them."""
 
@@ -28,7 +26,7 @@ class Line:
     sentence: str | None = None  # the regulation's sentence, verbatim (explain)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Trace:
     """What became of one event under the ruleset: scored, unscored (why), or retracted."""
 
@@ -43,7 +41,7 @@ class Trace:
     info: str | None = None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class VetoMark:
     """A veto in the year to date: recorded (an event) or derived (from a submission)."""
 
@@ -54,7 +52,7 @@ class VetoMark:
     at: str
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class UnitScore:
     """One unit's standing in a points ruleset for one period."""
 
@@ -73,7 +71,7 @@ class UnitScore:
     department: str | None = None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Scoreboard:
     """A points ruleset's scoreboard for one period (CONTRACT §7)."""
 
@@ -92,7 +90,7 @@ class Scoreboard:
         raise KeyError(unit_id)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ItemScore:
     """One checklist item for one unit: the examiner's score, or computed, or missing."""
 
@@ -106,7 +104,7 @@ class ItemScore:
     examiner: str
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class CategoryScore:
     category: str
     number: int
@@ -115,7 +113,7 @@ class CategoryScore:
     items: tuple[ItemScore, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ChecklistUnit:
     """One unit's checklist table for one period."""
 
@@ -129,7 +127,7 @@ class ChecklistUnit:
     trace: tuple[Trace, ...] = ()
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ChecklistBoard:
     """A checklist ruleset's report for one period (CONTRACT §7)."""
 
@@ -151,7 +149,7 @@ class ChecklistBoard:
 Board = Scoreboard | ChecklistBoard
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class DiffRow:
     unit: str
     name: str
@@ -163,7 +161,7 @@ class DiffRow:
         return None if self.a is None or self.b is None else self.b - self.a
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Diff:
     """Two replays side by side, per unit."""
 

@@ -326,7 +326,8 @@ _PLAIN = _make_plain_converter()
 
 def unstructure(ruleset: Ruleset) -> dict[str, Any]:
     """The ruleset as plain JSON data: Decimals as strings, dates ISO, tuples as lists."""
-    return _PLAIN.unstructure(ruleset, type(ruleset))
+    data: dict[str, Any] = _PLAIN.unstructure(ruleset, type(ruleset))
+    return data
 
 
 def to_plain(value: Any) -> Any:

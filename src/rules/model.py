@@ -19,8 +19,6 @@ from decimal import Decimal
 
 import attrs
 
-frozen = attrs.frozen(kw_only=True)
-
 #: What a clause reacts to. ``gate`` clauses are conditions that zero an
 #: adoption; ``deadline`` derives a veto; ``award`` judges eligibility.
 CLAUSE_TRIGGERS = (
@@ -38,7 +36,7 @@ CLAUSE_TRIGGERS = (
 OVERRIDABLE = ("points", "single", "combined", "cap")
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Source:
     """The printed document a ruleset implements."""
 
@@ -48,7 +46,7 @@ class Source:
     issued: date | None = None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Clause:
     """One scoring rule, with the section and verbatim sentence that it implements."""
 
@@ -90,7 +88,7 @@ class Clause:
         return self.single if self.single is not None else Decimal(0)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class RulesetHeader:
     """What every ruleset has: identity, source, effective dates, lineage."""
 
@@ -109,7 +107,7 @@ class RulesetHeader:
         return not (self.effective_until is not None and end > self.effective_until)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PointsRuleset:
     """An information-work regulation: clauses awarding points for events."""
 
@@ -140,7 +138,7 @@ class PointsRuleset:
         return self.targets.get(kind)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class InfoEvidence:
     """What the ledger can show for a checklist item about information work."""
 
@@ -149,7 +147,7 @@ class InfoEvidence:
     threshold: int  # the printed number (以上 includes it)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Item:
     """One row of a target checklist (目标管理评分表)."""
 
@@ -162,7 +160,7 @@ class Item:
     info: InfoEvidence | None = None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Category:
     number: int
     name: str
@@ -170,7 +168,7 @@ class Category:
     items: tuple[Item, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Table:
     """A 100-point checklist table, e.g. ``suzhou-2015/city``."""
 
@@ -187,7 +185,7 @@ class Table:
         raise KeyError(f"{number}: not an item of {self.id}")
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ChecklistRuleset:
     """A checklist regulation: tables scored by examiners, some items computed."""
 

@@ -203,7 +203,7 @@ def _override_clauses(
             _fail(name, path, f'no clause "{clause_id}" in {base.id}; valid clause ids: {valid}')
         # A field that is None on the base clause is one the clause does not have.
         had = [field for field in OVERRIDABLE if getattr(clause, field) is not None]
-        changes: dict[str, Decimal] = {}
+        changes: dict[str, Any] = {}  # Decimals, by field name (evolve checks each name)
         for field, raw in fields.items():
             if field not in had:
                 _fail(
@@ -280,7 +280,7 @@ def _override_items(
             for field in CHECKLIST_OVERRIDABLE
             if field == "points" or getattr(item, field) is not None
         ]
-        changes: dict[str, Decimal] = {}
+        changes: dict[str, Any] = {}  # Decimals, by field name (evolve checks each name)
         for field, raw in fields.items():
             if field not in had:
                 _fail(
@@ -298,7 +298,7 @@ def _override_items(
     return tuple(tables.values())
 
 
-def _replace_item(table: Table, number: str, changes: Mapping[str, Decimal]) -> Table:
+def _replace_item(table: Table, number: str, changes: Mapping[str, Any]) -> Table:
     """The table with one item changed; a new maximum moves its category and total alike."""
     categories = []
     delta = Decimal(0)
