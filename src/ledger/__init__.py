@@ -10,6 +10,7 @@ The public API::
             print(recorded.seq, recorded.event.info)
 """
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 # Cheap (attrs only): imported now, so the Hypothesis hook and rules stay light.
@@ -49,14 +50,23 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     # Literal imports (not import_module of a computed name): the layer test can read them.
+    module: ModuleType
     if name in _CODEC:
-        from . import codec as module
+        from . import codec
+
+        module = codec
     elif name in _INTEGRITY:
-        from . import integrity as module
+        from . import integrity
+
+        module = integrity
     elif name in _JSONL:
-        from . import jsonl as module
+        from . import jsonl
+
+        module = jsonl
     elif name in _STORE:
-        from . import store as module
+        from . import store
+
+        module = store
     else:
         raise AttributeError(f"module 'ledger' has no attribute {name!r}")
     value = getattr(module, name)

@@ -161,7 +161,22 @@ class Retraction(Event):
     reason: str
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
+AnyEvent = (
+    UnitRegistered
+    | UnitChanged
+    | Submission
+    | Adoption
+    | Instruction
+    | Activity
+    | Veto
+    | Ranking
+    | Adjustment
+    | Assessment
+    | Absence
+    | Retraction
+)
+
+EVENT_TYPES: dict[str, type[AnyEvent]] = {
     cls.TYPE: cls
     for cls in (
         UnitRegistered,
@@ -178,21 +193,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Retraction,
     )
 }
-
-AnyEvent = (
-    UnitRegistered
-    | UnitChanged
-    | Submission
-    | Adoption
-    | Instruction
-    | Activity
-    | Veto
-    | Ranking
-    | Adjustment
-    | Assessment
-    | Absence
-    | Retraction
-)
 
 #: The schema version written for every event today (see ``ledger.upcast``).
 SCHEMA_VERSION = 1

@@ -14,6 +14,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ import attrs
 from .codec import _DECIMAL, LEDGER_FIELDS, TIME_FORM, format_time, parse_time
 from .events import EVENT_TYPES, Event
 
+loads: Callable[[str | bytes], Any]  # orjson's, else json's: both take text or bytes
 try:  # orjson: 2.7x faster loads/dumps, byte-identical canonical text (tested)
     import orjson
 
@@ -140,7 +142,10 @@ class _Plan:
 
 def _plan(spec: _Spec, keys: tuple[Any, ...]) -> _Plan | None:
     """The plan for these keys, or None when one is unknown or a required one is missing."""
-    dropped, strict, texts, optional = [], [], [], set()
+    dropped: list[str] = []
+    strict: list[tuple[str, type]] = []
+    texts: list[tuple[str, type]] = []
+    optional: set[str] = set()
     for key in keys:
         if key == "type":
             continue
@@ -171,8 +176,9 @@ def normalize(obj: Any) -> dict[str, Any] | None:
     if spec is None:
         return None
     keys = (kind_name, *obj)
-    plan = _PLANS.get(keys, _PLANS)
-    if plan is _PLANS:
+    try:
+        plan = _PLANS[keys]
+    except KeyError:
         if len(_PLANS) > 4096:  # key orders are few per producer; never let a stream grow it
             _PLANS.clear()
         plan = _PLANS[keys] = _plan(spec, keys[1:])

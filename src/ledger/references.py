@@ -123,7 +123,7 @@ class ReferenceChecker:
             self._parent(unit, p.get("parent"), issues)
         elif kind == "unit_changed":
             parent = p.get("parent")
-            if self._registered("unit", unit, issues):
+            if unit is not None and self._registered("unit", unit, issues):
                 self._parent(unit, parent, issues)
                 if parent and self.units.creates_cycle(unit, parent):
                     issues.append(("parent", f"{parent!r} is below {unit!r}: a cycle"))
@@ -159,7 +159,8 @@ class ReferenceChecker:
             self._registered("parent", parent, issues)
 
     def _submitter(self, p: Payload, seen: Lookups, issues: list[Issue]) -> str | None:
-        info, given = p["info"], p.get("unit")
+        info = p["info"]
+        given: str | None = p.get("unit")
         known = seen.submissions.get(info)
         if known is None:
             if given is None:

@@ -80,11 +80,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for ddl in GUARDS.values():
             conn.execute(ddl)
         if not db["schema_version"].exists():
-            db["schema_version"].create(
+            db.table("schema_version").create(
                 {"version": int, "applied_at": str}, pk="version", not_null={"applied_at"}
             )
         if db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
-            db["schema_version"].insert(
+            db.table("schema_version").insert(
                 {"version": SCHEMA_VERSION, "applied_at": datetime.now(UTC).isoformat()}
             )
         conn.execute("COMMIT")

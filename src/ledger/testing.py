@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -81,6 +81,7 @@ __all__ = [
 
 Event = dict[str, Any]
 Draw = Callable[[SearchStrategy[Any]], Any]
+_T = TypeVar("_T")
 #: A parameter that takes a value, a sequence of values to choose from, or a strategy.
 Choice = Any
 
@@ -121,7 +122,7 @@ def _int(draw: Draw, low: int, high: int) -> int:
     return low if low >= high else draw(_ints(low, high))
 
 
-def _pick(draw: Draw, seq: Sequence[Any]) -> Any:
+def _pick(draw: Draw, seq: Sequence[_T]) -> _T:
     """One element of a non-empty sequence (shrinks towards the first)."""
     return seq[_int(draw, 0, len(seq) - 1)]
 
@@ -147,7 +148,7 @@ def _choice(value: Choice, default: SearchStrategy[Any]) -> SearchStrategy[Any]:
 
 
 _PLAIN_TEXT = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12
+    alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12
 ).filter(lambda s: bool(s.strip()))
 
 _WORDS = (
@@ -207,8 +208,9 @@ def _time_text(draw: Draw, moment: datetime, aware: bool | None = None) -> str:
     if form == "z":
         suffix = "Z"
     elif form != "naive":
-        sign = "-" if shown.utcoffset() < timedelta(0) else "+"  # type: ignore[operator]
-        minutes = abs(int(shown.utcoffset().total_seconds())) // 60  # type: ignore[union-attr]
+        delta = shown.utcoffset() or timedelta(0)  # never None: `shown` is aware
+        sign = "-" if delta < timedelta(0) else "+"
+        minutes = abs(int(delta.total_seconds())) // 60
         suffix = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
     clock = f"{shown.hour:02d}:{shown.minute:02d}"
     if shown.microsecond:
@@ -824,7 +826,8 @@ _HOSTS = frozenset({"city", "county", "industry_union", "township", "system", "g
 def _assessed_kinds(ruleset: str | None) -> tuple[str, ...]:
     if ruleset not in _POINTS:
         return ()
-    return tuple(rules.load(ruleset).assessed_kinds)  # type: ignore[union-attr,arg-type]
+    loaded = rules.load(ruleset)
+    return tuple(loaded.assessed_kinds) if isinstance(loaded, rules.PointsRuleset) else ()
 
 
 def _tree(
@@ -1000,7 +1003,9 @@ class _Builder:
         self.table: dict[str, str] = {}
         self.anchored: tuple[str, str, str] | None = None  # a checklist anchor's unit/table/item
         if ruleset in _CHECKLISTS:
-            self.tables = [t.id for t in rules.load(ruleset).tables]  # type: ignore[union-attr]
+            loaded = rules.load(ruleset)
+            assert isinstance(loaded, rules.ChecklistRuleset)  # _CHECKLISTS names only these
+            self.tables = [t.id for t in loaded.tables]
         else:
             self.tables = sorted(_tables())
         profile = _PROFILES[ruleset if ruleset in _PROFILES else None]
