@@ -18,7 +18,7 @@ from ledger.store import Ledger
 
 from .checklists import replay_checklist
 from .engine import replay_points
-from .model import Board, ChecklistUnit, Diff, DiffRow, UnitScore
+from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
 
 RulesetRef = str | os.PathLike[str] | rules.PointsRuleset | rules.ChecklistRuleset
@@ -100,11 +100,19 @@ def score(
     else:
         board = replay_points(ledger, loaded, span, as_of=when, with_trace=with_trace)
     if unit is not None:
-        chosen = tuple(u for u in board.units if u.unit == unit)
-        if not chosen:
+        chosen = _only(board, unit)
+        if not chosen.units:
             raise LedgerError(_no_unit(ledger, unit, board))
-        board = attrs.evolve(board, units=chosen)
+        board = chosen
     return board
+
+
+def _only(board: Board, unit: str) -> Board:
+    """The board with only `unit` listed (its rank still among all units)."""
+    # One evolve per board class: the two `units` fields hold different records.
+    if isinstance(board, Scoreboard):
+        return attrs.evolve(board, units=tuple(u for u in board.units if u.unit == unit))
+    return attrs.evolve(board, units=tuple(u for u in board.units if u.unit == unit))
 
 
 def _no_unit(ledger: Ledger, unit: str, board: Board) -> str:

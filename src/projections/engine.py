@@ -427,8 +427,8 @@ class PointsReplay:
                 (
                     c
                     for c in clauses
-                    if fact.p["level"] in c.levels and self._applies(c, fact.unit, fact.at)
-                ),  # type: ignore[arg-type]
+                    if fact.p["level"] in c.levels and self._applies(c, fact.unit, fact.at)  # type: ignore[arg-type]
+                ),
                 None,
             )
             if clause is None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from ledger.errors import InputError, LedgerError
 from ledger.jsonl import read_jsonl, write_jsonl
-from ledger.store import Ledger
+from ledger.store import Entry, Ledger
 
 from .cli_reports import add_report_commands
 from .render.safe import visible
@@ -45,7 +45,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if show and done % 50_000 == 0:
             print(f"\rimporting… {done:,} lines checked", end="", file=sys.stderr, flush=True)
 
-    def entries():  # all files form one transaction: one bad line anywhere appends nothing
+    def entries() -> Iterator[
+        Entry
+    ]:  # all files form one transaction: one bad line anywhere appends nothing
         for name in args.files:
             yield from read_jsonl(name)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TypeVar
 
 import rules
 from ledger.errors import LedgerError
@@ -24,6 +25,7 @@ from .render.reports import (
 from .render.rules import render_list, render_show
 
 PERIOD_HELP = "2016, 2016Q3, 2016H2, 2016-03, or a range in one year: 2016Q1..2016Q3"
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)  # cli.py's own parser class
 
 
 def _load_ruleset(ref: str) -> rules.Ruleset:
@@ -84,7 +86,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_report_commands(sub: argparse._SubParsersAction) -> None:
+def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     """Register the rules and report subcommands on the main parser."""
     p = sub.add_parser("rules", help="the shipped rulesets and their clauses")
     rules_sub = p.add_subparsers(dest="rules_command", metavar="list|show", parser_class=type(p))

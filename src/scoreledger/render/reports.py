@@ -307,14 +307,15 @@ def diff_text(result: Diff) -> str:
     ]
     rows = [["unit", "name", "A", "B", "delta"]]
     for r in result.units:
-        delta = fmt(r.delta)
+        change = r.delta
+        delta = fmt(change)
         rows.append(
             [
                 r.unit,
                 r.name,
                 fmt(r.a) or "—",
                 fmt(r.b) or "—",
-                ("+" + delta if r.delta and r.delta > 0 else delta) or "—",
+                ("+" + delta if delta is not None and change and change > 0 else delta) or "—",
             ]
         )
     out.extend(table(rows))
