@@ -116,7 +116,7 @@ class Ledger:
         not need; :meth:`events` is the friendly form.
         """
         when = None if as_of is None else _utc_text("as_of", as_of)
-        return self.recorder.replay_rows(after_seq, when)  # type: ignore[return-value]
+        return self.recorder.replay_rows(after_seq, when)
 
     def events(
         self,
@@ -173,7 +173,7 @@ class Ledger:
 
     def export_rows(self) -> Iterator[tuple[int, str, str, str]]:
         """(seq, recorded_at, payload, hash) of every event, in order: what export writes."""
-        return self.recorder.export_rows()  # type: ignore[return-value]
+        return self.recorder.export_rows()
 
     def verify(self) -> VerifyReport:
         """Recompute the hash chain and check the append-only guards.
