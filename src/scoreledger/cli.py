@@ -18,6 +18,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.jsonl import read_jsonl, write_jsonl
 from ledger.store import Entry, Ledger
 
+from .cli_circular import add_circular_command
 from .cli_reports import add_report_commands
 from .render.safe import visible
 
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_verify)
 
     add_report_commands(sub)
+    add_circular_command(sub)
     return parser
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import unicodedata
 from collections.abc import Sequence
+
+import attrs
 
 from .safe import visible
 
@@ -35,3 +38,107 @@ def table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
         cells = [pad(cell, widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
         lines.append((indent + "  ".join(cells)).rstrip())
     return lines
+
+
+def terminal_width() -> int:
+    """The columns text reports fit: ``COLUMNS`` when set, else the terminal's, else 80."""
+    return shutil.get_terminal_size(fallback=(80, 24)).columns
+
+
+@attrs.frozen
+class Layout:
+    """Which columns a table keeps, how wide each is, and which one wraps."""
+
+    keep: tuple[int, ...]
+    widths: tuple[int, ...]
+    wrap: int | None  # index into `keep`
+
+    def lines(self, rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
+        """`rows` in this layout (the last column is not padded)."""
+        out = []
+        for row in rows:
+            cells = [visible(row[i]) for i in self.keep]
+            pieces = [cells]
+            if self.wrap is not None:
+                cut = _cut(cells[self.wrap], self.widths[self.wrap])
+                pieces = [[*cells[: self.wrap], cut[0], *cells[self.wrap + 1 :]]]
+                blank = [""] * len(cells)
+                pieces += [[*blank[: self.wrap], c, *blank[self.wrap + 1 :]] for c in cut[1:]]
+            for cells in pieces:
+                padded = [pad(c, self.widths[i]) for i, c in enumerate(cells[:-1])]
+                out.append((indent + "  ".join([*padded, cells[-1]])).rstrip())
+        return out
+
+
+def layout(
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    indent: str = "",
+    drop: Sequence[int] = (),
+    wrap: int | None = None,
+    empty: str = "-",
+) -> Layout:
+    """A layout of `rows` (the first is the header) that fits `width` columns: when too
+    wide, columns holding nothing but `empty` go, then the columns of `drop` in its order,
+    and last the `wrap` column is wrapped onto continuation lines (never below 8 columns)."""
+    cells = [[visible(cell) for cell in row] for row in rows]
+    natural = [max(display_width(row[i]) for row in cells) for i in range(len(cells[0]))]
+    keep = list(range(len(natural)))
+
+    def total(columns: list[int]) -> int:
+        return display_width(indent) + sum(natural[i] for i in columns) + 2 * (len(columns) - 1)
+
+    if total(keep) > width:
+        keep = [i for i in keep if any(row[i] not in (empty, "") for row in cells[1:])]
+    for column in drop:
+        if total(keep) <= width:
+            break
+        if column in keep and column != wrap:
+            keep.remove(column)
+    widths = [natural[i] for i in keep]
+    at = keep.index(wrap) if wrap is not None and wrap in keep else None
+    if at is not None and total(keep) > width:
+        widths[at] = max(8, widths[at] - (total(keep) - width))
+    else:
+        at = None
+    return Layout(keep=tuple(keep), widths=tuple(widths), wrap=at)
+
+
+def fit(
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    indent: str = "",
+    drop: Sequence[int] = (),
+    wrap: int | None = None,
+) -> list[str]:
+    """Rows aligned as :func:`table`, made to fit `width` columns (see :func:`layout`)."""
+    if not rows:
+        return []
+    return layout(rows, width, indent=indent, drop=drop, wrap=wrap).lines(rows, indent)
+
+
+def wrap_words(text: str, width: int, hang: str = "") -> list[str]:
+    """`text` wrapped at spaces to `width` display columns, continuation lines hung by
+    `hang` (a word longer than the line stays whole)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line.strip() else f"{line}{word}"
+        if line.strip() and display_width(candidate) > width:
+            lines.append(line)
+            candidate = hang + word
+        line = candidate
+    return [*lines, line]
+
+
+def _cut(text: str, room: int) -> list[str]:
+    """`text` in pieces of at most `room` display columns (at least one piece)."""
+    pieces, piece = [], ""
+    for char in text:
+        if piece and display_width(piece + char) > room:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]

@@ -1,0 +1,217 @@
+"""The circular (通报, CONTRACT §8.6): a points scoreboard as offices publish it.
+
+Per unit: the number of information items adopted at each outlet level the ruleset
+scores, the instructions per leader level, the total, target, eligibility and vetoes;
+the units ranked within their kind. The counts are read from the scoreboard's own lines
+(so they explain the total): an item counts once per level however many outlets of that
+level took it, and a unit that hands its points up counts in its recipient as well.
+The header carries the ledger's head the circular was computed from (as of T: the last
+event recorded at or before T), the anchor a later ``verify --expect`` checks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+import rules
+from ledger.errors import LedgerError
+from ledger.events import Adoption, Instruction
+from ledger.schema import GENESIS
+from ledger.store import Ledger
+from vocabulary import codes
+
+from .api import RulesetRef, parse_as_of, resolve_ruleset, score
+from .model import Scoreboard, UnitScore, VetoMark
+from .periods import Period
+
+
+@attrs.frozen(kw_only=True)
+class CircularHead:
+    """The ledger's head a circular was computed from: ``SEQ:HASH``."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+@attrs.frozen(kw_only=True)
+class CircularRow:
+    """One unit's row of the circular."""
+
+    unit: str
+    name: str
+    kind: str
+    rank: int | None
+    adopted: dict[str, int]  # level -> distinct items adopted at that level
+    instructed: dict[str, int]  # level -> instructions by leaders of that level
+    total: Decimal
+    target: Decimal | None
+    target_met: bool | None
+    eligible: bool | None
+    vetoes: tuple[VetoMark, ...]
+    attributed_to: str | None
+
+
+@attrs.frozen(kw_only=True)
+class Circular:
+    """The circular of one period under one points ruleset."""
+
+    ruleset: str
+    title: str
+    period: str
+    in_force: bool
+    as_of: str | None
+    head: CircularHead
+    levels: tuple[str, ...]  # the levels of §2 the ruleset scores, highest first
+    kinds: tuple[str, ...]  # unit kinds in the order the circular lists them
+    units: tuple[CircularRow, ...]
+    warnings: tuple[str, ...]
+
+
+def scored_levels(ruleset: rules.PointsRuleset) -> tuple[str, ...]:
+    """The levels (CONTRACT §2) at which some adoption or instruction clause gives points."""
+    found: set[str] = set()
+    for clause in ruleset.clauses:
+        if clause.on == "adoption" and (clause.single or clause.combined or clause.points):
+            found.update(
+                level
+                for outlet, (_name, level) in codes.OUTLETS.items()
+                if codes.matches(outlet, clause.outlets)
+            )
+        elif clause.on == "instruction" and clause.points:
+            found.update(clause.levels)
+    return tuple(level for level in codes.LEVELS if level in found)
+
+
+def circular(
+    ledger: Ledger,
+    ruleset: RulesetRef,
+    period: str | Period,
+    *,
+    as_of: str | datetime | None = None,
+) -> Circular:
+    """The circular of `period` under a points ruleset, replaying events recorded up to
+    `as_of`; a checklist ruleset is refused (it publishes tables, not a ranking)."""
+    loaded = resolve_ruleset(ruleset)
+    if not isinstance(loaded, rules.PointsRuleset):
+        raise LedgerError(
+            f"circular: {loaded.header.id} is a checklist ruleset; a circular ranks units "
+            "under a points ruleset (use score for its tables)"
+        )
+    when = parse_as_of(as_of)
+    board = score(ledger, loaded, period, as_of=when)
+    assert isinstance(board, Scoreboard)
+    levels = scored_levels(loaded)
+    level_of = _levels_of_events(ledger, board, when)
+    own = {u.unit: _counts(u, level_of) for u in board.units}
+    rows = [_row(u, own, board, levels) for u in board.units]
+    kinds = _kind_order(loaded, rows)
+    rows.sort(key=lambda r: (kinds.index(r.kind), r.rank is None, r.rank or 0, r.unit))
+    return Circular(
+        ruleset=board.ruleset,
+        title=loaded.header.title,
+        period=board.period,
+        in_force=board.in_force,
+        as_of=board.as_of,
+        head=head_at(ledger, when),
+        levels=levels,
+        kinds=kinds,
+        units=tuple(rows),
+        warnings=board.warnings,
+    )
+
+
+def head_at(ledger: Ledger, as_of: datetime | None) -> CircularHead:
+    """The ledger's head, or with `as_of` the last event recorded at or before it."""
+    if as_of is None:
+        head = ledger.head()
+        return CircularHead(seq=head.seq, hash=head.hash)
+    last_id = None
+    for row in ledger.rows(as_of=as_of):
+        last_id = row[1]
+    if last_id is None:  # nothing was recorded by then: the empty ledger's head
+        return CircularHead(seq=0, hash=GENESIS)
+    record = ledger.get(last_id)
+    assert record is not None
+    return CircularHead(seq=record.seq, hash=record.hash)
+
+
+# -- counting ------------------------------------------------------------------------------
+
+_Counts = tuple[dict[str, set[str]], dict[str, int]]
+
+
+def _levels_of_events(
+    ledger: Ledger, board: Scoreboard, as_of: datetime | None
+) -> dict[str, tuple[str, str, str]]:
+    """Event id -> (type, level, info) for the adoptions and instructions in the lines."""
+    wanted = {e for u in board.units for line in u.lines for e in line.events}
+    found: dict[str, tuple[str, str, str]] = {}
+    for record in ledger.events(types=("adoption", "instruction"), as_of=as_of):
+        event = record.event
+        if event.id is None or event.id not in wanted:
+            continue
+        if isinstance(event, Adoption):
+            found[event.id] = ("adoption", codes.outlet_level(event.outlet), event.info)
+        elif isinstance(event, Instruction):
+            found[event.id] = ("instruction", event.level, event.info)
+    return found
+
+
+def _counts(unit: UnitScore, level_of: dict[str, tuple[str, str, str]]) -> _Counts:
+    items: dict[str, set[str]] = defaultdict(set)
+    instructed: dict[str, int] = defaultdict(int)
+    seen: set[str] = set()
+    for line in unit.lines:
+        if line.points <= 0:
+            continue
+        for event in line.events:
+            if event not in level_of or event in seen:
+                continue
+            seen.add(event)  # an instruction scored by a base and a bonus line counts once
+            kind, level, info = level_of[event]
+            if kind == "adoption":
+                items[level].add(info)
+            else:
+                instructed[level] += 1
+    return items, instructed
+
+
+def _row(
+    unit: UnitScore, own: dict[str, _Counts], board: Scoreboard, levels: tuple[str, ...]
+) -> CircularRow:
+    items: dict[str, set[str]] = defaultdict(set)
+    instructed: dict[str, int] = defaultdict(int)
+    givers = [unit.unit] + [u.unit for u in board.units if u.attributed_to == unit.unit]
+    for giver in givers:
+        for level, found in own[giver][0].items():
+            items[level] |= found
+        for level, count in own[giver][1].items():
+            instructed[level] += count
+    return CircularRow(
+        unit=unit.unit,
+        name=unit.name,
+        kind=unit.kind,
+        rank=unit.rank,
+        adopted={level: len(items.get(level, ())) for level in levels},
+        instructed={level: instructed.get(level, 0) for level in levels},
+        total=unit.total,
+        target=unit.target,
+        target_met=unit.target_met,
+        eligible=unit.eligible,
+        vetoes=unit.vetoes,
+        attributed_to=unit.attributed_to,
+    )
+
+
+def _kind_order(ruleset: rules.PointsRuleset, rows: list[CircularRow]) -> tuple[str, ...]:
+    present = {r.kind for r in rows}
+    first = [k for k in ruleset.assessed_kinds if k in present]
+    rest = [k for k in codes.UNIT_KINDS if k in present and k not in first]
+    return tuple(first + rest + sorted(present - set(first) - set(rest)))

@@ -1,0 +1,42 @@
+"""Options every report command shares: --format, --output FILE and --lang."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+from .render.labels import LANGS
+
+
+def add_output_options(p: argparse.ArgumentParser, formats: list[str]) -> None:
+    """--format (first of `formats` by default), --output FILE, --lang en|zh."""
+    p.add_argument(
+        "--format",
+        choices=formats,
+        default=formats[0],
+        help=f"output format: {', '.join(formats)} (default {formats[0]})",
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output (required for xlsx)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="label language (default: Chinese when the locale is Chinese, else English)",
+    )
+
+
+def emit(args: argparse.Namespace, text: str) -> None:
+    """Write a rendered report to --output FILE, or standard output."""
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise LedgerError(f"--output {args.output}: cannot write ({exc.strerror})") from None
