@@ -20,7 +20,7 @@ import attrs
 import rules
 from ledger.errors import LedgerError
 from ledger.events import Adoption, Instruction
-from ledger.schema import GENESIS
+from ledger.recorder import GENESIS
 from ledger.store import Ledger
 from vocabulary import codes
 

@@ -8,7 +8,7 @@ from ledger.store import Ledger
 from projections.circular import circular
 
 from .cli_output import add_output_options, emit
-from .cli_reports import PERIOD_HELP
+from .cli_reports import PERIOD_HELP, _Parser
 from .render.circular import circular_csv, circular_json, circular_text
 from .render.labels import resolve_lang
 from .render.text import terminal_width
@@ -27,7 +27,7 @@ def _cmd_circular(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_circular_command(sub: argparse._SubParsersAction) -> None:
+def add_circular_command(sub: argparse._SubParsersAction[_Parser]) -> None:
     """Register ``circular`` on the main parser."""
     p = sub.add_parser(
         "circular",
