@@ -7,7 +7,7 @@ they are what the input and ``explain`` use. Only the words around them change.
 from __future__ import annotations
 
 import os
-from typing import Literal, cast
+from typing import Literal
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -95,7 +95,7 @@ def locale_lang() -> Lang:
 def resolve_lang(option: str | None) -> Lang:
     """The report language: the ``--lang`` option, else the locale's."""
     if option in LANGS:
-        return cast(Lang, option)
+        return option
     return locale_lang()
 
 
