@@ -1,16 +1,21 @@
 """What a replay produces: frozen records that every renderer (text, JSON, CSV) reads.
 
-Nothing here computes; ``projections.engine`` and ``projections.checklists`` fill
+Nothing here computes a score; ``projections.engine`` and ``projections.checklists`` fill
 them in, and ``scoreledger.render`` turns them into text. Decimal points
 throughout; a total is always the sum of its lines.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import attrs
+
+from rules import Ruleset, fingerprint
+
+from .periods import Period
 
 
 @attrs.frozen(kw_only=True)
@@ -72,16 +77,34 @@ class UnitScore:
 
 
 @attrs.frozen(kw_only=True)
-class Scoreboard:
-    """A points ruleset's scoreboard for one period (CONTRACT §7)."""
+class BoardHeader:
+    """What every board states first: the ruleset and its fingerprint, the period, whether
+    the ruleset is in force over it, the `as_of` replayed, and the replay's warnings."""
 
     ruleset: str
     fingerprint: str
     period: str
     in_force: bool
     as_of: str | None
-    units: tuple[UnitScore, ...]
     warnings: tuple[str, ...]
+
+
+def board_header(ruleset: Ruleset, period: Period, as_of: datetime | None) -> dict[str, Any]:
+    """The header fields (all but `warnings`) of a board replaying `ruleset` over `period`."""
+    return {
+        "ruleset": ruleset.id,
+        "fingerprint": fingerprint(ruleset),
+        "period": period.label,
+        "in_force": ruleset.header.in_force(period.start, period.end),
+        "as_of": None if as_of is None else as_of.isoformat(),
+    }
+
+
+@attrs.frozen(kw_only=True)
+class Scoreboard(BoardHeader):
+    """A points ruleset's scoreboard for one period (CONTRACT §7)."""
+
+    units: tuple[UnitScore, ...]
 
     def unit(self, unit_id: str) -> UnitScore:
         for entry in self.units:
@@ -128,16 +151,10 @@ class ChecklistUnit:
 
 
 @attrs.frozen(kw_only=True)
-class ChecklistBoard:
+class ChecklistBoard(BoardHeader):
     """A checklist ruleset's report for one period (CONTRACT §7)."""
 
-    ruleset: str
-    fingerprint: str
-    period: str
-    in_force: bool
-    as_of: str | None
     units: tuple[ChecklistUnit, ...]
-    warnings: tuple[str, ...]
 
     def unit(self, unit_id: str) -> ChecklistUnit:
         for entry in self.units:

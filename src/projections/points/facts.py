@@ -1,0 +1,42 @@
+"""The compact records the points replay works on: facts read from the log, pieces earned."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rules import Clause
+
+
+@attrs.frozen
+class Fact:
+    """The few fields of one event that scoring reads."""
+
+    seq: int
+    id: str
+    type: str
+    at: str
+    unit: str | None
+    p: dict[str, Any]
+
+    @property
+    def day(self) -> str:
+        return self.at[:10]
+
+
+@attrs.define
+class Piece:
+    """Points one event earns under one clause, for the unit that earned them."""
+
+    fact: Fact
+    clause: Clause | None  # None for adjustments
+    points: Decimal
+    note: str
+    group: str | None = None  # submission clauses: one line per (clause, cap window)
+
+
+def business_order(fact: Fact) -> tuple[str, int]:
+    """Business time, then log order: the order caps and 'the earliest' are judged in."""
+    return (fact.at, fact.seq)
