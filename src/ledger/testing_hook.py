@@ -14,7 +14,6 @@ ledger's own modules come to import each other in.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 
@@ -44,8 +43,11 @@ def _hypothesis_setup_hook() -> None:
 
         warnings.warn(f"scoreledger: no Hypothesis strategies for events ({exc})", stacklevel=2)
         return
+    def deferred(name: str) -> Any:  # st.deferred takes a function, not a partial
+        return st.deferred(lambda: _strategy_for(name))
+
     for name, cls in EVENT_TYPES.items():
-        st.register_type_strategy(cls, st.deferred(functools.partial(_strategy_for, name)))
+        st.register_type_strategy(cls, deferred(name))
     names = tuple(EVENT_TYPES)
     st.register_type_strategy(
         Event, st.deferred(lambda: st.one_of([_strategy_for(name) for name in names]))
