@@ -43,6 +43,7 @@ def _hypothesis_setup_hook() -> None:
 
         warnings.warn(f"scoreledger: no Hypothesis strategies for events ({exc})", stacklevel=2)
         return
+
     def deferred(name: str) -> Any:  # st.deferred takes a function, not a partial
         return st.deferred(lambda: _strategy_for(name))
 
