@@ -52,8 +52,12 @@ def time_texts(draw: st.DrawFn) -> str:
 
 
 def _inner(annotation: Any) -> tuple[Any, bool]:
+    if typing.get_origin(annotation) is typing.Literal:  # a code: any string reaches validation
+        return str, False
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    return (args[0], True) if args and len(typing.get_args(annotation)) > 1 else (annotation, False)
+    if args and len(typing.get_args(annotation)) > 1:
+        return _inner(args[0])[0], True
+    return annotation, False
 
 
 VALUES: dict[Any, st.SearchStrategy[Any]] = {

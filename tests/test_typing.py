@@ -14,7 +14,7 @@ PACKAGES = sorted(p.parent.name for p in (ROOT / "src").glob("*/__init__.py"))
 
 #: One typed function per package, and what an embedder's checker must see for it.
 EMBEDDER = {
-    "vocabulary": ("vocabulary.codes.outlet_level", "def (outlet: str) -> str"),
+    "vocabulary": ("vocabulary.codes.outlet_level", "def (outlet: str) -> Literal['central']"),
     "rules": ("rules.catalog.load", "rules.model.PointsRuleset | rules.model.ChecklistRuleset"),
     "ledger": ("ledger.jsonl.read_jsonl", "typing.Iterator["),
     "projections": ("projections.numbers.fmt", "Overload(def (value: decimal.Decimal)"),
@@ -38,7 +38,8 @@ def test_mypy_checks_src_strictly() -> None:
 
 
 def test_an_embedders_checker_reads_our_hints(tmp_path: Path) -> None:
-    """mypy, run outside the project on code that imports us, sees each package's types.
+    """mypy, run outside the project on code that imports us, sees each package's types
+    (and the codes' Literal types).
 
     Without ``py.typed`` it would skip the package ("missing library stubs or py.typed
     marker") and every name would be Any.
@@ -46,6 +47,9 @@ def test_an_embedders_checker_reads_our_hints(tmp_path: Path) -> None:
     pytest.importorskip("mypy")
     lines = [f"import {name.rsplit('.', 1)[0]}" for name, _ in EMBEDDER.values()]
     lines += [f"reveal_type({name})" for name, _ in EMBEDDER.values()]
+    # A code is a Literal: a checker refuses an outlet that CONTRACT §2 does not list.
+    lines += ["import datetime, ledger.events", "ledger.events.Adoption(id='a', info='i',"]
+    lines += ["    at=datetime.datetime.now(datetime.UTC), outlet='nowhere.at.all')"]
     (tmp_path / "embedder.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "mypy.ini").write_text("[mypy]\n", encoding="utf-8")  # not our pyproject's
     command = [sys.executable, "-m", "mypy", "--no-incremental", "--config-file", "mypy.ini"]
@@ -61,3 +65,7 @@ def test_an_embedders_checker_reads_our_hints(tmp_path: Path) -> None:
     assert len(revealed) == len(EMBEDDER), done.stdout
     for line, (name, expected) in zip(revealed, EMBEDDER.values(), strict=True):
         assert expected in line, (name, line)
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 1, done.stdout
+    assert 'Argument "outlet" to "Adoption" has incompatible type' in errors[0], errors
+    assert '"nowhere.at.all"' in errors[0] or "'nowhere.at.all'" in errors[0], errors

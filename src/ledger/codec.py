@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
@@ -110,9 +111,16 @@ def _jsonable(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool | list | dict)
 
 
+def _is_code(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is Literal
+
+
 def _make() -> cattrs.Converter:
     conv = make_converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _str)
+    # A code field (a Literal of vocabulary.codes) is read as a string here; whether it is
+    # a listed code is ledger.validate's check, whose message lists the codes.
+    conv.register_structure_hook_func(_is_code, _str)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))

@@ -12,12 +12,24 @@ from typing import ClassVar
 
 import attrs
 
-#: One decorator for every event class: attrs >= 25.4 applies a class-level
-#: kw_only only to that class's own fields, so it is repeated on each.
-event = attrs.frozen(kw_only=True)
+from vocabulary.codes import (
+    ActivityKind,
+    Category,
+    Department,
+    EventType,
+    Level,
+    Mode,
+    Outlet,
+    UnitKind,
+    VetoReason,
+)
+
+# Every event class is @attrs.frozen(kw_only=True): attrs >= 25.4 applies a class-level
+# kw_only only to that class's own fields, so it is repeated on each. Spelled out, not an
+# alias, so that mypy's attrs plugin sees the fields.
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Event:
     """Fields every event has. ``at`` is business time, always timezone-aware."""
 
@@ -28,112 +40,112 @@ class Event:
     evidence: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class UnitRegistered(Event):
     """A unit enters the ledger."""
 
-    TYPE: ClassVar[str] = "unit_registered"
+    TYPE: ClassVar[EventType] = "unit_registered"
     unit: str
     name: str
-    kind: str
+    kind: UnitKind
     parent: str | None = None
-    department: str | None = None
+    department: Department | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class UnitChanged(Event):
     """A unit's attributes change from ``at`` on; earlier events keep the old ones."""
 
-    TYPE: ClassVar[str] = "unit_changed"
+    TYPE: ClassVar[EventType] = "unit_changed"
     unit: str
     name: str | None = None
-    kind: str | None = None
+    kind: UnitKind | None = None
     parent: str | None = None
-    department: str | None = None
+    department: Department | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Submission(Event):
     """报送: a unit submits information item ``info``."""
 
-    TYPE: ClassVar[str] = "submission"
+    TYPE: ClassVar[EventType] = "submission"
     unit: str
     info: str
     title: str | None = None
-    category: str = "regular"
+    category: Category = "regular"
     urgent: bool = False
     incident_at: datetime | None = None
     commissioned: bool = False
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Adoption(Event):
     """采用: an outlet adopts (publishes, forwards) an information item."""
 
-    TYPE: ClassVar[str] = "adoption"
+    TYPE: ClassVar[EventType] = "adoption"
     info: str
-    outlet: str
-    mode: str = "single"
+    outlet: Outlet
+    mode: Mode = "single"
     unit: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Instruction(Event):
     """批示: a leader writes an instruction on an information item."""
 
-    TYPE: ClassVar[str] = "instruction"
+    TYPE: ClassVar[EventType] = "instruction"
     info: str
-    level: str
+    level: Level
     leader: str | None = None
     unit: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Activity(Event):
     """信息活动 held by a unit."""
 
-    TYPE: ClassVar[str] = "activity"
+    TYPE: ClassVar[EventType] = "activity"
     unit: str
-    activity: str
+    activity: ActivityKind
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Veto(Event):
     """否决: a fact recorded by the office that bars a unit from the year's awards."""
 
-    TYPE: ClassVar[str] = "veto"
+    TYPE: ClassVar[EventType] = "veto"
     unit: str
-    reason: str
+    reason: VetoReason
     info: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Ranking(Event):
     """An external ranking, e.g. the province's annual circular."""
 
-    TYPE: ClassVar[str] = "ranking"
+    TYPE: ClassVar[EventType] = "ranking"
     unit: str
     source: str
     year: int
     rank: int
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Adjustment(Event):
     """酌情: a discretionary addition or deduction, optionally scoped to one ruleset."""
 
-    TYPE: ClassVar[str] = "adjustment"
+    TYPE: ClassVar[EventType] = "adjustment"
     unit: str
     points: Decimal
     reason: str
     ruleset: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Assessment(Event):
     """考核: a checklist item scored; the latest one for (unit, table, item) stands."""
 
-    TYPE: ClassVar[str] = "assessment"
+    TYPE: ClassVar[EventType] = "assessment"
     unit: str
     table: str
     item: str
@@ -142,21 +154,21 @@ class Assessment(Event):
     assessor: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Absence(Event):
     """缺席: a recorded absence from a meeting or training of the higher union."""
 
-    TYPE: ClassVar[str] = "absence"
+    TYPE: ClassVar[EventType] = "absence"
     unit: str
     meeting: str
     person: str | None = None
 
 
-@event
+@attrs.frozen(kw_only=True)
 class Retraction(Event):
     """The target event no longer counts; it stays in the log, marked retracted."""
 
-    TYPE: ClassVar[str] = "retraction"
+    TYPE: ClassVar[EventType] = "retraction"
     target: str
     reason: str
 

@@ -60,11 +60,18 @@ _STRICT = (str, bool, int)  # kinds checked by exact type; Decimal and datetime 
 
 
 def _kind(annotation: Any) -> tuple[type, bool]:
-    """(value type, optional) of a field annotation such as ``str | None``."""
+    """(value type, optional) of a field annotation such as ``str | None``.
+
+    A code (a ``Literal`` of ``vocabulary.codes``) is a ``str`` here, as in cattrs; whether
+    it is a listed code is ``ledger.validate``'s check.
+    """
+    optional = False
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        (inner,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return inner, True
-    return annotation, False
+        (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = True
+    if typing.get_origin(annotation) is typing.Literal:
+        return str, optional
+    return annotation, optional
 
 
 @attrs.frozen

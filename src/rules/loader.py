@@ -92,10 +92,8 @@ T = TypeVar("T")
 
 # --------------------------------------------------------------------------- file schemas
 
-frozen = attrs.frozen(kw_only=True)
 
-
-@frozen
+@attrs.frozen(kw_only=True)
 class SourceFile:
     """``[source]`` of a ruleset file (``number`` may be absent: some documents have none)."""
 
@@ -105,7 +103,7 @@ class SourceFile:
     issued: date | None = None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PointsFile:
     """A points ruleset file, before it becomes a :class:`PointsRuleset`."""
 
@@ -122,7 +120,7 @@ class PointsFile:
     notes: tuple[str, ...] = ()
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ChecklistFile:
     """A checklist ruleset file, before it becomes a :class:`ChecklistRuleset`."""
 

@@ -50,17 +50,15 @@ from rules.model import (
 #: The overridable fields of a checklist item (clause id ``<table>/<item>``).
 CHECKLIST_OVERRIDABLE = ("points", "per_absence")
 
-frozen = attrs.frozen(kw_only=True)
 
-
-@frozen
+@attrs.frozen(kw_only=True)
 class TargetOverride:
     """``[target."KIND_OR_DEPT"]``."""
 
     points: Decimal
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class RevisionFile:
     """A revision file as written (CONTRACT §6)."""
 

@@ -1,13 +1,46 @@
 """The code lists of the public contract (CONTRACT.md §2), with their Chinese names.
 
 Every code an event may carry is listed here once; validation, the rulesets and
-the reports all read these tables, so a code is added in one place.
+the reports all read these tables, so a code is added in one place — and in the
+``Literal`` type beside its table, which a type checker reads (a test holds the
+two equal). The tables stay keyed by ``str``: input is checked against them at
+run time, and an unknown code is refused with the table's list.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from types import MappingProxyType
+from typing import Literal
+
+#: Event types (`type`), CONTRACT §2; ``ledger.events.EVENT_TYPES`` maps each to its class.
+EventType = Literal[
+    "unit_registered",
+    "unit_changed",
+    "submission",
+    "adoption",
+    "instruction",
+    "activity",
+    "veto",
+    "ranking",
+    "adjustment",
+    "assessment",
+    "absence",
+    "retraction",
+]
+
+UnitKind = Literal[
+    "city",
+    "county",
+    "department",
+    "industry_union",
+    "direct_report",
+    "grassroots",
+    "township",
+    "system",
+    "enterprise",
+    "other",
+]
 
 #: Unit kinds (`kind`).
 UNIT_KINDS: MappingProxyType[str, str] = MappingProxyType(
@@ -24,6 +57,30 @@ UNIT_KINDS: MappingProxyType[str, str] = MappingProxyType(
         "other": "其他",
     }
 )
+
+Department = Literal[
+    "office",
+    "organization",
+    "publicity",
+    "democratic_management",
+    "security",
+    "labour_protection",
+    "economic_technical",
+    "legal",
+    "women",
+    "international",
+    "industry_office",
+    "finance",
+    "audit",
+    "discipline",
+    "party_office",
+    "retired_cadres",
+    "service_center",
+    "education_science_union",
+    "machinery_union",
+    "finance_trade_union",
+    "central_enterprise_union",
+]
 
 #: Department codes (`department`), for kinds `department` and `industry_union`.
 DEPARTMENTS: MappingProxyType[str, str] = MappingProxyType(
@@ -55,8 +112,34 @@ DEPARTMENTS: MappingProxyType[str, str] = MappingProxyType(
 #: Kinds that may carry a department code.
 DEPARTMENT_KINDS = frozenset({"department", "industry_union"})
 
+Outlet = Literal[
+    "central.cpc_office",
+    "central.state_council_office",
+    "acftu.bulletin",
+    "acftu.essentials",
+    "acftu.other",
+    "province.party_committee",
+    "province.government",
+    "province.union.web",
+    "province.union.express",
+    "province.union.briefing",
+    "province.union.special_report",
+    "province.union.other",
+    "city.party_committee",
+    "city.government",
+    "city.union.web.grassroots",
+    "city.union.web.photo",
+    "city.union.web.department",
+    "city.union.web.news",
+    "city.union.bulletin",
+    "city.union.internal",
+]
+
+#: The level of an outlet, and of a leader's instruction (`level`): one list.
+Level = Literal["central", "acftu", "province", "province_union", "city", "city_union"]
+
 #: Outlets (`outlet`): code -> (name, level).
-OUTLETS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
+OUTLETS: MappingProxyType[str, tuple[str, Level]] = MappingProxyType(
     {
         "central.cpc_office": ("中共中央办公厅 (中办)", "central"),
         "central.state_council_office": ("国务院办公厅 (国办)", "central"),
@@ -93,6 +176,8 @@ LEVELS: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+Category = Literal["regular", "comprehensive", "experience"]
+
 #: Submission categories (`category`).
 CATEGORIES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -101,6 +186,8 @@ CATEGORIES: MappingProxyType[str, str] = MappingProxyType(
         "experience": "经验类、总结类信息",
     }
 )
+
+ActivityKind = Literal["meeting", "press_conference", "training", "exchange"]
 
 #: Information activities (`activity`).
 ACTIVITIES: MappingProxyType[str, str] = MappingProxyType(
@@ -112,6 +199,8 @@ ACTIVITIES: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+VetoReason = Literal["late_report", "missed_report", "concealment", "level_skipping"]
+
 #: Veto reasons (`reason` of a veto).
 VETO_REASONS: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -122,11 +211,13 @@ VETO_REASONS: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
+Mode = Literal["single", "combined"]
+
 #: Adoption modes (`mode`).
 MODES: MappingProxyType[str, str] = MappingProxyType({"single": "单条采用", "combined": "综合采用"})
 
 
-def outlet_level(outlet: str) -> str:
+def outlet_level(outlet: str) -> Level:
     """The level of an outlet code (``province.union.web`` -> ``province_union``)."""
     return OUTLETS[outlet][1]
 
