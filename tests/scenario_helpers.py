@@ -14,11 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from ledger import Ledger
+from ledger.builders import (  # noqa: F401  (the scenarios import the builders from here)
+    Event,
+    absence,
+    activity,
+    adjust,
+    adopt,
+    assess,
+    changed,
+    instr,
+    ranking,
+    reg,
+    retract,
+    sub,
+    veto,
+)
 from projections import ChecklistBoard, Scoreboard, UnitScore, diff, explain, score
 from projections.numbers import fmt
 
 D = Decimal
-Event = dict[str, Any]
 
 
 # -- building ledgers -------------------------------------------------------------------
@@ -133,104 +147,3 @@ def check_checklist_board(result: ChecklistBoard) -> None:
             assert c.score == sum((i.score for i in c.items), D(0)), (u.unit, c.category)
         selves = [i.self_score for c in u.categories for i in c.items if i.self_score is not None]
         assert u.self_total == sum(selves, D(0)), u.unit
-
-
-# -- events ------------------------------------------------------------------------------
-
-
-def _event(type_: str, id_: str | None, at: str, **fields: Any) -> Event:
-    out: Event = {"type": type_, "at": at}
-    if id_ is not None:
-        out["id"] = id_
-    out.update({k: v for k, v in fields.items() if v is not None})
-    return out
-
-
-def reg(
-    unit: str,
-    name: str,
-    kind: str,
-    *,
-    parent: str | None = None,
-    department: str | None = None,
-    at: str = "2011-01-04",
-) -> Event:
-    return _event(
-        "unit_registered",
-        f"reg-{unit}",
-        at,
-        unit=unit,
-        name=name,
-        kind=kind,
-        parent=parent,
-        department=department,
-    )
-
-
-def changed(id_: str, unit: str, at: str, **fields: Any) -> Event:
-    return _event("unit_changed", id_, at, unit=unit, **fields)
-
-
-def sub(id_: str, unit: str, info: str, at: str, **fields: Any) -> Event:
-    fields.setdefault("title", f"{info} 工会信息")
-    return _event("submission", id_, at, unit=unit, info=info, **fields)
-
-
-def adopt(
-    id_: str, info: str, outlet: str, at: str, mode: str | None = None, unit: str | None = None
-) -> Event:
-    return _event("adoption", id_, at, info=info, outlet=outlet, mode=mode, unit=unit)
-
-
-def instr(id_: str, info: str, level: str, at: str, leader: str | None = None) -> Event:
-    return _event("instruction", id_, at, info=info, level=level, leader=leader)
-
-
-def activity(id_: str, unit: str, at: str, kind: str = "meeting") -> Event:
-    return _event("activity", id_, at, unit=unit, activity=kind)
-
-
-def veto(id_: str, unit: str, at: str, reason: str, info: str | None = None) -> Event:
-    return _event("veto", id_, at, unit=unit, reason=reason, info=info)
-
-
-def ranking(
-    id_: str, unit: str, at: str, year: int, rank: int, source: str = "province.union.annual"
-) -> Event:
-    return _event("ranking", id_, at, unit=unit, source=source, year=year, rank=rank)
-
-
-def adjust(
-    id_: str, unit: str, at: str, points: str, reason: str, ruleset: str | None = None
-) -> Event:
-    return _event("adjustment", id_, at, unit=unit, points=points, reason=reason, ruleset=ruleset)
-
-
-def assess(
-    id_: str,
-    unit: str,
-    table: str,
-    item: str,
-    at: str,
-    score_: str,
-    self_score: str | None = None,
-) -> Event:
-    return _event(
-        "assessment",
-        id_,
-        at,
-        unit=unit,
-        table=table,
-        item=item,
-        score=score_,
-        self_score=self_score,
-        assessor="市总考核组",
-    )
-
-
-def absence(id_: str, unit: str, at: str, meeting: str) -> Event:
-    return _event("absence", id_, at, unit=unit, meeting=meeting)
-
-
-def retract(id_: str, target: str, at: str, reason: str) -> Event:
-    return _event("retraction", id_, at, target=target, reason=reason)

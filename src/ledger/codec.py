@@ -19,13 +19,14 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter
 
+from rules.strict import Strict
+
 from .events import EVENT_TYPES, AnyEvent, Event
 
 #: China Standard Time. Fixed offset: Asia/Shanghai has kept +08:00 since 1991,
 #: and a fixed offset needs no tz database on the user's machine.
 CST = timezone(timedelta(hours=8), "+08:00")
 
-_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 #: What CONTRACT §2 allows for `at`: a date, or a date-time with an optional offset.
 TIME_FORM = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -37,32 +38,9 @@ class FieldError(ValueError):
     """A value of the wrong form; the message says what was expected."""
 
 
-def _str(value: Any, _: Any) -> str:
-    if type(value) is not str:
-        raise FieldError(f"expected a string, got {_show(value)}")
-    return value
-
-
-def _bool(value: Any, _: Any) -> bool:
-    if type(value) is not bool:
-        raise FieldError(f"expected true or false, got {_show(value)}")
-    return value
-
-
-def _int(value: Any, _: Any) -> int:
-    if type(value) is not int:
-        if type(value) is float and value.is_integer() and abs(value) >= 2**63:
-            # orjson reads an integer beyond 64 bits as a float: do not echo "1e+23" as if typed.
-            raise FieldError(f"expected a whole number, got one beyond 64 bits (≈{value:.3g})")
-        raise FieldError(f"expected a whole number, got {_show(value)}")
-    return value
-
-
 def parse_decimal(value: Any) -> Decimal:
     """A Decimal from a decimal string such as ``"0.5"`` or ``"-2"``; floats are refused."""
-    if type(value) is not str or not _DECIMAL.fullmatch(value):
-        raise FieldError(f'expected a decimal string like "0.5", got {_show(value)}')
-    return Decimal(value)
+    return _STRICT.decimal(value)
 
 
 def parse_time(value: Any) -> datetime:
@@ -115,15 +93,17 @@ def _is_code(annotation: Any) -> bool:
     return typing.get_origin(annotation) is Literal
 
 
+_STRICT = Strict(
+    error=FieldError, show=_show, whole_number="a whole number", decimal_form_on_type=True
+)
+
+
 def _make() -> cattrs.Converter:
     conv = make_converter(forbid_extra_keys=True, detailed_validation=True)
-    conv.register_structure_hook(str, _str)
+    _STRICT.register(conv)
     # A code field (a Literal of vocabulary.codes) is read as a string here; whether it is
     # a listed code is ledger.validate's check, whose message lists the codes.
-    conv.register_structure_hook_func(_is_code, _str)
-    conv.register_structure_hook(bool, _bool)
-    conv.register_structure_hook(int, _int)
-    conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
+    conv.register_structure_hook_func(_is_code, _STRICT.text)
     conv.register_structure_hook(datetime, lambda v, _: parse_time(v))
     conv.register_unstructure_hook(Decimal, format_decimal)
     conv.register_unstructure_hook(datetime, format_time)

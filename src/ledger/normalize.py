@@ -22,7 +22,9 @@ from typing import Any
 
 import attrs
 
-from .codec import _DECIMAL, LEDGER_FIELDS, TIME_FORM, format_time, parse_time
+from rules.strict import DECIMAL_FORM
+
+from .codec import LEDGER_FIELDS, TIME_FORM, format_time, parse_time
 from .events import EVENT_TYPES, Event
 
 loads: Callable[[str | bytes], Any]  # orjson's, else json's: both take text or bytes
@@ -209,7 +211,7 @@ def normalize(obj: Any) -> dict[str, Any] | None:
                 return None
             del out[key]
         elif kind is Decimal:
-            if type(value) is not str or not _DECIMAL.fullmatch(value):
+            if type(value) is not str or not DECIMAL_FORM.fullmatch(value):
                 return None
             out[key] = format(Decimal(value), "f")  # as codec.format_decimal
         else:

@@ -53,6 +53,8 @@ from rules import checklist_tables
 from rules.revision import checklist_clause_ids
 from vocabulary import codes
 
+from .codec import CST
+
 __all__ = [
     "EVENT_STRATEGIES",
     "absences",
@@ -85,7 +87,7 @@ _T = TypeVar("_T")
 #: A parameter that takes a value, a sequence of values to choose from, or a strategy.
 Choice = Any
 
-_CST = timezone(timedelta(hours=8))
+_CST = CST
 #: Offsets an aware time may be written in (the instant is the same; only the text differs).
 _OFFSETS = (
     timedelta(0),
@@ -94,9 +96,9 @@ _OFFSETS = (
     timedelta(hours=5, minutes=30),
     timedelta(hours=9),
 )
-_SHIPPED = ("jiangsu-2016", "changzhou-2016", "dalian-2011", "suzhou-2015", "county-targets")
-_POINTS = ("jiangsu-2016", "changzhou-2016", "dalian-2011")
-_CHECKLISTS = ("suzhou-2015", "county-targets")
+_SHIPPED = rules.shipped_ids()
+_POINTS = tuple(i for i in _SHIPPED if isinstance(rules.load(i), rules.PointsRuleset))
+_CHECKLISTS = tuple(i for i in _SHIPPED if i not in _POINTS)
 #: The year each ruleset's document is about (county-targets names none: any year).
 _YEARS = {"jiangsu-2016": 2016, "changzhou-2016": 2016, "dalian-2011": 2011, "suzhou-2015": 2015}
 #: An adjustment scope that no shipped ruleset has, nor any revision :func:`revisions` draws.

@@ -39,6 +39,7 @@ from rules.model import (
     Source,
     Table,
 )
+from rules.strict import Strict
 from vocabulary import codes
 
 #: The shipped rulesets, in the order `rules list` shows them (RULES.md).
@@ -83,7 +84,6 @@ _CLAUSE_FIELDS: Mapping[str, frozenset[str]] = {
 # The fields every clause has; never "not used".
 _CLAUSE_ALWAYS = frozenset({"id", "on", "section", "sentence", "interpretation", "summary"})
 
-_DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -172,35 +172,18 @@ def canonical_decimal(value: Decimal) -> Decimal:
     return value + 0  # turns -0 into 0
 
 
+_STRICT = Strict(
+    error=BadValue, show=describe, whole_number="an integer", decimal_form_on_type=False
+)
+
+
 def parse_decimal(value: object) -> Decimal:
     """A Decimal from a plain decimal string (``"0.5"``, ``"-2"``); anything else is refused."""
-    if type(value) is not str:
-        raise BadValue(f"expected a decimal string, got {describe(value)}")
-    if not _DECIMAL_RE.fullmatch(value):
-        raise BadValue(f'expected a decimal string like "0.5", got {describe(value)}')
-    return canonical_decimal(Decimal(value))
+    return canonical_decimal(_STRICT.decimal(value))
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
     return parse_decimal(value)
-
-
-def _structure_str(value: object, _: type) -> str:
-    if type(value) is not str:
-        raise BadValue(f"expected a string, got {describe(value)}")
-    return value
-
-
-def _structure_bool(value: object, _: type) -> bool:
-    if type(value) is not bool:
-        raise BadValue(f"expected true or false, got {describe(value)}")
-    return value
-
-
-def _structure_int(value: object, _: type) -> int:
-    if type(value) is not int:
-        raise BadValue(f"expected an integer, got {describe(value)}")
-    return value
 
 
 def _structure_date(value: object, _: type) -> date:
@@ -247,10 +230,8 @@ def _mapping_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callab
 def make_converter() -> cattrs.Converter:
     """The strict converter for ruleset and revision files."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-    converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_structure_hook(str, _structure_str)
-    converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook(int, _structure_int)
+    _STRICT.register(converter)
+    converter.register_structure_hook(Decimal, _structure_decimal)  # canonical decimals
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
     converter.register_structure_hook_factory(is_mapping, _mapping_hook_factory)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any
 
+from ledger.builders import adopt, reg, sub
 from ledger.store import Ledger
 from projections import api
 
@@ -30,15 +31,7 @@ SHOWN = (
 
 
 def _unit(uid: str, name: str, kind: str, at: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": f"reg-{uid}",
-        "type": "unit_registered",
-        "at": at,
-        "unit": uid,
-        "name": name,
-        "kind": kind,
-        **extra,
-    }
+    return reg(uid, name, kind, at=at, **extra)
 
 
 def _units() -> list[dict[str, Any]]:
@@ -72,19 +65,10 @@ def _units() -> list[dict[str, Any]]:
 
 
 def _sub(eid: str, unit: str, info: str, at: str, title: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": eid,
-        "type": "submission",
-        "at": at,
-        "unit": unit,
-        "info": info,
-        "title": title,
-        **extra,
-    }
+    return sub(eid, unit, info, at, title=title, **extra)
 
 
-def _adopt(eid: str, info: str, outlet: str, at: str, **extra: Any) -> dict[str, Any]:
-    return {"id": eid, "type": "adoption", "at": at, "info": info, "outlet": outlet, **extra}
+_adopt = adopt
 
 
 def _jiangsu_changzhou() -> list[dict[str, Any]]:
