@@ -280,7 +280,7 @@ def test_reading_applies_the_upcasters(ledger: Ledger, clean_upcasters, monkeypa
     def upcast_to_2(payload: dict, version: int) -> dict:
         return upcast_module.upcast(payload, version, target=2)
 
-    monkeypatch.setattr("ledger.store.upcast", upcast_to_2)
+    monkeypatch.setattr("ledger.reader.upcast", upcast_to_2)
     assert ledger.get("act1").event.note == "lifted from v1"
     assert [r.event.note for r in ledger.events(types=["activity"])] == ["lifted from v1"]
 

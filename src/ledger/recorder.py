@@ -35,8 +35,9 @@ COLUMNS = (
     "hash",
 )
 
-#: What the replay reads (Ledger.rows): seq, id, type, at, unit, recorded_at, payload.
-REPLAY_COLUMNS = "seq, id, type, at, unit, recorded_at, payload"
+#: What the replay reads (Ledger.rows, ledger.reader): seq, id, type, at, unit, recorded_at,
+#: payload, version (the version decides the payload's upcasting).
+REPLAY_COLUMNS = "seq, id, type, at, unit, recorded_at, payload, version"
 #: What a Recorded is built from: seq, type, unit, recorded_at, payload, version, hash,
 #: prev_hash.
 RECORD_COLUMNS = "seq, type, unit, recorded_at, payload, version, hash, prev_hash"
@@ -105,12 +106,21 @@ class Recorder(Protocol):
         """The targets among these that some retraction names."""
         ...
 
-    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str]]:
-        """(seq, payload) of unit registrations and changes after `after_seq`, in order."""
+    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str, int]]:
+        """(seq, payload, version) of unit registrations and changes after `after_seq`, in
+        order."""
         ...
 
-    def replay_rows(self, after_seq: int, as_of: str | None) -> Iterator[tuple[Any, ...]]:
-        """REPLAY_COLUMNS rows after `after_seq` (recorded at or before `as_of`), in order."""
+    def replay_rows(
+        self,
+        after_seq: int,
+        as_of: str | None,
+        until_day: str | None = None,
+        always: Sequence[str] = (),
+    ) -> Iterator[tuple[Any, ...]]:
+        """REPLAY_COLUMNS rows after `after_seq` (recorded at or before `as_of`), in order;
+        with `until_day` (YYYY-MM-DD), without those dated later unless of a type in
+        `always`."""
         ...
 
     def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:

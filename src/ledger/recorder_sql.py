@@ -66,19 +66,31 @@ class SqlRecorder:
         sql = "SELECT ref FROM events WHERE type = 'retraction'"
         return (ref for (ref,) in self._each_matching(sql, "ref", targets))
 
-    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str]]:
+    def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str, int]]:
         return self._stream(
-            "SELECT seq, payload FROM events WHERE type IN ('unit_registered', 'unit_changed') "
-            "AND seq > ? ORDER BY seq",
+            "SELECT seq, payload, version FROM events "
+            "WHERE type IN ('unit_registered', 'unit_changed') AND seq > ? ORDER BY seq",
             [after_seq],
         )
 
-    def replay_rows(self, after_seq: int, as_of: str | None) -> Iterator[tuple[Any, ...]]:
+    def replay_rows(
+        self,
+        after_seq: int,
+        as_of: str | None,
+        until_day: str | None = None,
+        always: Sequence[str] = (),
+    ) -> Iterator[tuple[Any, ...]]:
         sql = f"SELECT {REPLAY_COLUMNS} FROM events WHERE seq > ?"
         params: list[Any] = [after_seq]
         if as_of is not None:
             sql += " AND recorded_at <= ?"
             params.append(as_of)
+        if until_day is not None:
+            # Later events are skipped here, never parsed; `always` types are read whatever
+            # their date.
+            marks = ",".join("?" * len(always)) or "NULL"
+            sql += f" AND (substr(at, 1, 10) <= ? OR type IN ({marks}))"
+            params += [until_day, *always]
         return self._stream(sql + " ORDER BY seq", params)
 
     def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:

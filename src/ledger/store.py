@@ -8,7 +8,6 @@ the same rows, the same hashes and the same errors.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -23,10 +22,10 @@ from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
+from .reader import EventRow, decode, named
 from .recorder import Head, Recorder, SealedRow
 from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
-from .upcast import upcast
 from .validate import check_fields
 
 __all__ = ["CHUNK", "IMPORT_CACHE_KIB", "_INSERT", "AppendResult", "Head", "Ledger"]
@@ -109,14 +108,29 @@ class Ledger:
 
     def rows(
         self, *, as_of: datetime | None = None, after_seq: int = 0
-    ) -> Iterator[tuple[int, str, str, str, str | None, str, str]]:
-        """Raw rows in seq order: (seq, id, type, at, unit, recorded_at, payload JSON).
+    ) -> Iterator[tuple[int, str, str, str, str | None, str, str, int]]:
+        """Raw rows in seq order: (seq, id, type, at, unit, recorded_at, payload JSON,
+        version), the payload as stored (not upcast).
 
-        The replay path reads these directly so it never builds objects it does
-        not need; :meth:`events` is the friendly form.
+        :meth:`read` gives the same rows by name with their payloads upcast (what the
+        replays read); :meth:`events` is the friendly form.
         """
         when = None if as_of is None else _utc_text("as_of", as_of)
         return self.recorder.replay_rows(after_seq, when)
+
+    def read(
+        self,
+        *,
+        as_of: datetime | None = None,
+        after_seq: int = 0,
+        until_day: str | None = None,
+        always: Iterable[str] = (),
+    ) -> Iterator[EventRow]:
+        """Events in seq order as named rows, payloads upcast (``ledger.reader``): what the
+        replays read. `until_day` skips, unparsed, events dated after it (YYYY-MM-DD) but
+        those of the types in `always`."""
+        when = None if as_of is None else _utc_text("as_of", as_of)
+        return named(self.recorder.replay_rows(after_seq, when, until_day, tuple(always)))
 
     def events(
         self,
@@ -155,7 +169,7 @@ class Ledger:
 
     def _record(self, row: tuple[Any, ...]) -> Recorded:
         seq, _kind, unit, recorded_at, payload, version, digest, prev = row
-        event, issues = structure(upcast(json.loads(payload), version))
+        event, issues = structure(decode(payload, version))
         if event is None:
             raise LedgerError(f"{self.label}: seq {seq} does not decode ({issues}); run verify")
         return Recorded(
@@ -251,8 +265,8 @@ class Ledger:
         if self._units_seq > head_seq:  # the file was replaced under us: start over
             self._units, self._units_seq = UnitBook(), 0
         if self._units_seq < head_seq:
-            for seq, payload in self.recorder.unit_facts(self._units_seq):
-                self._units.apply(json.loads(payload), seq)
+            for seq, payload, version in self.recorder.unit_facts(self._units_seq):
+                self._units.apply(decode(payload, version), seq)
             self._units_seq = head_seq
         return self._units
 

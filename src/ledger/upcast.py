@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .events import SCHEMA_VERSION
+from . import events
 
 Payload = dict[str, Any]
 
@@ -29,8 +29,11 @@ def register(event_type: str, from_version: int) -> Callable[[Callable[[Payload]
     return wrap
 
 
-def upcast(payload: Payload, version: int, target: int = SCHEMA_VERSION) -> Payload:
-    """Lift a stored payload from `version` to `target`; an unbridged gap is an error."""
+def upcast(payload: Payload, version: int, target: int | None = None) -> Payload:
+    """Lift a stored payload from `version` to `target` (default: today's schema, read at
+    call time); an unbridged gap is an error."""
+    if target is None:
+        target = events.SCHEMA_VERSION
     kind = payload.get("type", "")
     while version < target:
         step = UPCASTERS.get((kind, version))

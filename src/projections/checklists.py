@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ledger.normalize import loads
+from ledger.reader import EventRow
 from ledger.store import Ledger
 from rules import Category, ChecklistRuleset, Item, Table
 
@@ -28,7 +28,6 @@ from .units import UnitHistory
 ZERO = Decimal(0)
 _WANTED = ("assessment", "absence", "adoption", "submission")
 
-Row = tuple[int, str, str, str, str | None, str, str]
 #: A fact read: (seq, id, at, unit, payload); held for a unit: (seq, id, at, payload).
 Fact = tuple[int, str, str, str | None, dict[str, Any]]
 Held = tuple[int, str, str, dict[str, Any]]
@@ -49,17 +48,17 @@ class ChecklistReplay:
         self.facts: dict[str, list[Fact]] = defaultdict(list)
         self.warnings: list[str] = []
 
-    def read(self, rows: Iterable[Row]) -> None:
+    def read(self, rows: Iterable[EventRow]) -> None:
         """Gather the facts a checklist reads: assessments, absences, adoptions, submissions."""
         first, last = self.period.year_first, self.period.last
-        for seq, id_, kind, at, unit, _recorded, payload in rows:
+        for row in rows:
+            kind, at, p = row.type, row.at, row.payload
             if kind == "retraction":
-                p = loads(payload)
-                self.retracted[p["target"]] = (id_, p["reason"])
+                self.retracted[p["target"]] = (row.id, p["reason"])
             elif kind in ("unit_registered", "unit_changed"):
-                self.units.add(at, seq, loads(payload))
+                self.units.add(at, row.seq, p)
             elif kind in _WANTED and first <= at[:10] <= last:
-                self.facts[kind].append((seq, id_, at, unit, loads(payload)))
+                self.facts[kind].append((row.seq, row.id, at, row.unit, p))
 
     def run(self, *, with_trace: bool = False) -> ChecklistBoard:
         """Each unit assessed in the period, on its table (units without one are not listed)."""
@@ -314,5 +313,6 @@ def replay_checklist(
 ) -> ChecklistBoard:
     """Report a ledger under a checklist ruleset for a period."""
     replay = ChecklistReplay(ruleset, period, as_of=as_of)
-    replay.read(ledger.rows(as_of=as_of))
+    always = ("retraction", "unit_registered", "unit_changed")
+    replay.read(ledger.read(as_of=as_of, until_day=period.last, always=always))
     return replay.run(with_trace=with_trace)

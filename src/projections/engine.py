@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ledger.normalize import loads
+from ledger.reader import EventRow
 from ledger.store import Ledger
 from rules import PointsRuleset
 
@@ -48,6 +48,9 @@ from .points.vetoes import derive_deadline_vetoes, trace_recorded_vetoes
 __all__ = ["Fact", "Piece", "PointsReplay", "replay_points"]
 
 _UNIT_TYPES = ("unit_registered", "unit_changed")
+#: Read whatever their date: unit history, retractions, and submissions (an adoption's
+#: flags come from its info's standing submission, which may be dated later).
+ALWAYS_READ = ("retraction", *_UNIT_TYPES, "submission")
 
 #: The payload fields scoring reads, per type; the rest (titles, notes, evidence)
 #: stays in the log, so a year of facts fits in memory several times over.
@@ -84,22 +87,22 @@ class PointsReplay(PointsState):
 
     # -- pass 1: read ------------------------------------------------------------
 
-    def read(self, rows: Iterable[tuple[int, str, str, str, str | None, str, str]]) -> None:
-        """Gather facts from raw ledger rows (seq order); events after the period are skipped."""
+    def read(self, rows: Iterable[EventRow]) -> None:
+        """Gather facts from named ledger rows (seq order); events after the period are skipped."""
         last = self.period.last
-        for seq, id_, kind, at, unit, _recorded, payload in rows:
+        for row in rows:
+            kind, at, p = row.type, row.at, row.payload
             if kind == "retraction":
-                p = loads(payload)
-                self.retracted[p["target"]] = (id_, p["reason"])
+                self.retracted[p["target"]] = (row.id, p["reason"])
             elif kind in _UNIT_TYPES:
-                self.units.add(at, seq, loads(payload))
+                self.units.add(at, row.seq, p)
             elif kind == "submission":
-                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, loads(payload)))
+                fact = Fact(row.seq, row.id, kind, at, _intern(row.unit), _slim(kind, p))
                 self.sub_by_info[fact.p["info"]].append(fact)
                 if at[:10] <= last:
                     self.facts[kind].append(fact)
             elif at[:10] <= last:
-                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, loads(payload)))
+                fact = Fact(row.seq, row.id, kind, at, _intern(row.unit), _slim(kind, p))
                 self.facts[kind].append(fact)
 
     # -- pass 2: score, one clause kind after another -------------------------------
@@ -136,5 +139,5 @@ def replay_points(
 ) -> Scoreboard:
     """Score a ledger under a points ruleset for a period (one streaming read of the log)."""
     replay = PointsReplay(ruleset, period, as_of=as_of, with_trace=with_trace)
-    replay.read(ledger.rows(as_of=as_of))
+    replay.read(ledger.read(as_of=as_of, until_day=period.last, always=ALWAYS_READ))
     return replay.run()
