@@ -9,12 +9,15 @@ from projections.circular import circular
 
 from .cli_output import add_output_options, emit
 from .cli_reports import PERIOD_HELP, _Parser
+from .cli_xlsx import write_xlsx_report
 from .render.circular import circular_csv, circular_json, circular_text
 from .render.labels import resolve_lang
 from .render.text import terminal_width
 
 
 def _cmd_circular(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         doc = circular(ledger, args.ruleset, args.period, as_of=args.as_of)
     lang = resolve_lang(args.lang)
@@ -42,5 +45,5 @@ def add_circular_command(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--ruleset", required=True, help="a points ruleset: shipped id or revision")
     p.add_argument("--period", required=True, help=PERIOD_HELP)
     p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
-    add_output_options(p, ["text", "csv", "json"])
+    add_output_options(p, ["text", "csv", "json", "xlsx"])
     p.set_defaults(run=_cmd_circular)

@@ -9,8 +9,10 @@ from typing import TypeVar
 import rules
 from ledger.errors import LedgerError
 from ledger.store import Ledger
-from projections import diff, explain, score
+from projections import explain, score
 
+from .cli_output import add_output_options, emit
+from .cli_xlsx import diff_of, write_xlsx_report
 from .demo import run_demo
 from .render.reports import (
     board_csv,
@@ -46,38 +48,37 @@ def _cmd_rules_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
     if args.format == "json":
-        sys.stdout.write(to_json(board_data(board)))
+        emit(args, to_json(board_data(board)))
     elif args.format == "csv":
-        sys.stdout.write(board_csv(board))
+        emit(args, board_csv(board))
     else:
-        sys.stdout.write(board_text(board))
+        emit(args, board_text(board))
     return 0
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    if args.format == "xlsx":
+        return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
     out = to_json(explain_data(result)) if args.format == "json" else explain_text(result)
-    sys.stdout.write(out)
+    emit(args, out)
     return 0
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     if args.against is None and args.against_as_of is None:
         raise LedgerError("diff: give --against RULESET or --against-as-of T (or both)")
+    if args.format == "xlsx":
+        return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
-        result = diff(
-            ledger,
-            args.period,
-            args.ruleset,
-            args.against,
-            as_of=args.as_of,
-            against_as_of=args.against_as_of,
-        )
-    sys.stdout.write(to_json(diff_data(result)) if args.format == "json" else diff_text(result))
+        result = diff_of(ledger, args)
+    emit(args, to_json(diff_data(result)) if args.format == "json" else diff_text(result))
     return 0
 
 
@@ -104,7 +105,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--period", required=True, help=PERIOD_HELP)
     p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
     p.add_argument("--unit", help="list only this unit")
-    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    add_output_options(p, ["text", "json", "csv", "xlsx"])
     p.set_defaults(run=_cmd_score)
 
     p = sub.add_parser("explain", help="every line of one unit's total, with events and clauses")
@@ -113,7 +114,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--period", required=True)
     p.add_argument("--unit", required=True)
     p.add_argument("--as-of", dest="as_of")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_output_options(p, ["text", "json", "xlsx"])
     p.set_defaults(run=_cmd_explain)
 
     p = sub.add_parser("diff", help="two replays side by side: two rulesets or two recorded times")
@@ -123,7 +124,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--against", help="side B's ruleset (default: side A's)")
     p.add_argument("--as-of", dest="as_of", help="side A's recorded time")
     p.add_argument("--against-as-of", dest="against_as_of", help="side B's recorded time")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_output_options(p, ["text", "json", "xlsx"])
     p.set_defaults(run=_cmd_diff)
 
     p = sub.add_parser("demo", help="build a small realistic ledger and print its scoreboards")

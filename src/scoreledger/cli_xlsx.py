@@ -1,0 +1,61 @@
+"""``--format xlsx --output FILE`` for score, explain, diff and circular.
+
+Kept apart so that openpyxl (a quarter of a second to import) loads only when a
+workbook is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ledger.errors import LedgerError
+from ledger.store import Ledger
+from projections import diff, explain, parse_as_of, score
+from projections.circular import circular, head_at
+from projections.model import Diff, Scoreboard
+from projections.quarterly import quarterly
+
+
+def _target(args: argparse.Namespace) -> str:
+    if args.output in (None, "-"):
+        raise LedgerError(f"{args.command}: --format xlsx needs --output FILE.xlsx")
+    return str(args.output)
+
+
+def diff_of(ledger: Ledger, args: argparse.Namespace) -> Diff:
+    """The diff the ``diff`` command's arguments ask for."""
+    return diff(
+        ledger,
+        args.period,
+        args.ruleset,
+        args.against,
+        as_of=args.as_of,
+        against_as_of=args.against_as_of,
+    )
+
+
+def write_xlsx_report(args: argparse.Namespace) -> int:
+    """Compute the report `args.command` names and write it as a workbook."""
+    from .render import xlsx_reports as sheets  # openpyxl loads here, not at start-up
+    from .render.xlsx import write_workbook
+
+    path = _target(args)
+    with Ledger.open(args.db) as ledger:
+        head = str(head_at(ledger, parse_as_of(args.as_of)))
+        chart = None
+        if args.command == "circular":
+            doc = circular(ledger, args.ruleset, args.period, as_of=args.as_of)
+            info, tables = sheets.circular_sheets(doc)
+            chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
+        elif args.command == "score":
+            board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
+            info, tables = sheets.score_sheets(board, head)
+            if isinstance(board, Scoreboard) and args.unit is None:
+                chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
+        elif args.command == "explain":
+            result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
+            info, tables = sheets.explain_sheets(result, head)
+        else:
+            info, tables = sheets.diff_sheets(diff_of(ledger, args), head)
+    write_workbook(path, info, tables, head=head, chart=chart)
+    return 0
