@@ -93,18 +93,31 @@ def score(
     With `unit`, only that unit is listed (ranks are still among all units).
     """
     loaded = resolve_ruleset(ruleset)
-    when = parse_as_of(as_of)
-    span = _period(period)
-    if isinstance(loaded, rules.ChecklistRuleset):
-        board: Board = replay_checklist(ledger, loaded, span, as_of=when, with_trace=with_trace)
-    else:
-        board = replay_points(ledger, loaded, span, as_of=when, with_trace=with_trace)
+    board = _replay(ledger, loaded, _period(period), parse_as_of(as_of), with_trace, None)
     if unit is not None:
         chosen = _only(board, unit)
         if not chosen.units:
             raise LedgerError(_no_unit(ledger, unit, board))
         board = chosen
     return board
+
+
+def _replay(
+    ledger: Ledger,
+    loaded: rules.PointsRuleset | rules.ChecklistRuleset,
+    span: Period,
+    when: datetime | None,
+    with_trace: bool,
+    trace_unit: str | None,
+) -> Board:
+    """The board of a period; with a trace, of every unit or (`trace_unit`) of one."""
+    if isinstance(loaded, rules.ChecklistRuleset):
+        return replay_checklist(
+            ledger, loaded, span, as_of=when, with_trace=with_trace, trace_unit=trace_unit
+        )
+    return replay_points(
+        ledger, loaded, span, as_of=when, with_trace=with_trace, trace_unit=trace_unit
+    )
 
 
 def _only(board: Board, unit: str) -> Board:
@@ -134,7 +147,9 @@ def explain(
     """One unit's lines with their events and clause sentences, and every event considered
     (retracted and unscored ones marked, with the reason)."""
     loaded = resolve_ruleset(ruleset)
-    board = score(ledger, loaded, period, as_of=as_of, with_trace=True)
+    # Only the asked unit's events are traced: the other units' lines are still needed
+    # (ranks, hand-up), their traces are not.
+    board = _replay(ledger, loaded, _period(period), parse_as_of(as_of), True, unit)
     for entry in board.units:
         if entry.unit == unit:
             return Explanation(board=board, unit=entry, ruleset=loaded)

@@ -60,7 +60,7 @@ class ChecklistReplay:
             elif kind in _WANTED and first <= at[:10] <= last:
                 self.facts[kind].append((row.seq, row.id, at, row.unit, p))
 
-    def run(self, *, with_trace: bool = False) -> ChecklistBoard:
+    def run(self, *, with_trace: bool = False, trace_unit: str | None = None) -> ChecklistBoard:
         """Each unit assessed in the period, on its table (units without one are not listed)."""
         self.units.freeze(self.retracted)
         by_unit: dict[str, list[Fact]] = defaultdict(list)
@@ -69,7 +69,8 @@ class ChecklistReplay:
                 by_unit[fact[3] or ""].append(fact)
         listed = []
         for unit in sorted(by_unit):
-            entry = self._unit(unit, by_unit[unit], with_trace)
+            traced = with_trace and (trace_unit is None or unit == trace_unit)
+            entry = self._unit(unit, by_unit[unit], traced)
             if entry is not None:
                 listed.append(entry)
         return ChecklistBoard(
@@ -310,9 +311,10 @@ def replay_checklist(
     *,
     as_of: datetime | None = None,
     with_trace: bool = False,
+    trace_unit: str | None = None,
 ) -> ChecklistBoard:
     """Report a ledger under a checklist ruleset for a period."""
     replay = ChecklistReplay(ruleset, period, as_of=as_of)
     always = ("retraction", "unit_registered", "unit_changed")
     replay.read(ledger.read(as_of=as_of, until_day=period.last, always=always))
-    return replay.run(with_trace=with_trace)
+    return replay.run(with_trace=with_trace, trace_unit=trace_unit)

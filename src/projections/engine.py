@@ -136,8 +136,11 @@ def replay_points(
     *,
     as_of: datetime | None = None,
     with_trace: bool = False,
+    trace_unit: str | None = None,
 ) -> Scoreboard:
     """Score a ledger under a points ruleset for a period (one streaming read of the log)."""
-    replay = PointsReplay(ruleset, period, as_of=as_of, with_trace=with_trace)
+    replay = PointsReplay(
+        ruleset, period, as_of=as_of, with_trace=with_trace, trace_unit=trace_unit
+    )
     replay.read(ledger.read(as_of=as_of, until_day=period.last, always=ALWAYS_READ))
     return replay.run()

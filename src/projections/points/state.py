@@ -39,11 +39,14 @@ class PointsState:
         *,
         as_of: datetime | None = None,
         with_trace: bool = False,
+        trace_unit: str | None = None,
     ) -> None:
         self.rules = ruleset
         self.period = period
         self.as_of = as_of
         self.with_trace = with_trace
+        #: With a trace: only this unit's events are traced (explain asks for one unit).
+        self.trace_unit = trace_unit
         self.units = UnitHistory()
         self.retracted: dict[str, tuple[str, str]] = {}  # target -> (retraction id, reason)
         self.facts: dict[str, list[Fact]] = defaultdict(list)
@@ -89,7 +92,7 @@ class PointsState:
         # A retracted event does not list its unit: retracting is as if never appended.
         if fact.unit is not None and status != "retracted" and fact.type not in CHECKLIST_FACTS:
             self.active.add(fact.unit)
-        if self.with_trace:
+        if self.with_trace and (self.trace_unit is None or fact.unit == self.trace_unit):
             trace = Trace(
                 event=fact.id,
                 seq=fact.seq,
