@@ -162,11 +162,11 @@ def test_verify_finds_a_rehashed_edit_by_the_broken_link(base_db: Path, cli):
     """Rewriting one row's hash to match its edited payload breaks the next row's link."""
     with raw(base_db) as conn:
         drop_guards(conn)
-        prev, payload, recorded_at = conn.execute(
-            "SELECT prev_hash, payload, recorded_at FROM events WHERE seq = 5"
+        prev, payload, recorded_at, recorded_by = conn.execute(
+            "SELECT prev_hash, payload, recorded_at, recorded_by FROM events WHERE seq = 5"
         ).fetchone()
         payload = payload.replace("职工书屋", "职工之家")  # the title: no column repeats it
-        digest = chain_hash(prev, payload, 5, recorded_at)
+        digest = chain_hash(prev, payload, 5, recorded_at, recorded_by=recorded_by)
         conn.execute("UPDATE events SET payload = ?, hash = ? WHERE seq = 5", [payload, digest])
         restore_guards(conn)
     result = cli("verify", base_db)
@@ -246,15 +246,17 @@ def test_a_later_schema_version_is_sealed_by_the_hash(base_db: Path, monkeypatch
     with Ledger.open(base_db) as opened:
         opened.append({"type": "activity", "at": "2016-05-01", "unit": "gulou",
                        "activity": "meeting", "id": "v2"})  # fmt: skip
-        seq, prev, payload, recorded_at, digest = (
+        seq, prev, payload, recorded_at, digest, by = (
             raw(base_db)
             .execute(
-                "SELECT seq, prev_hash, payload, recorded_at, hash FROM events WHERE id = 'v2'"
+                "SELECT seq, prev_hash, payload, recorded_at, hash, recorded_by FROM events "
+                "WHERE id = 'v2'"
             )
             .fetchone()
         )
         envelope = json.dumps(
-            {"event": json.loads(payload), "recorded_at": recorded_at, "seq": seq, "version": 2},
+            {"event": json.loads(payload), "recorded_at": recorded_at, "recorded_by": by,
+             "seq": seq, "version": 2},
             sort_keys=True, separators=(",", ":"), ensure_ascii=False,
         )  # fmt: skip
         assert digest == hashlib.sha256((prev + envelope).encode()).hexdigest()

@@ -113,7 +113,7 @@ def _make() -> cattrs.Converter:
 converter = _make()
 
 #: Fields the export adds; an exported file re-imports, and these are set anew.
-LEDGER_FIELDS = frozenset({"seq", "recorded_at", "hash", "prev_hash"})
+LEDGER_FIELDS = frozenset({"seq", "recorded_at", "recorded_by", "hash", "prev_hash"})
 
 
 def structure(obj: Any) -> tuple[AnyEvent | None, list[tuple[str, str]]]:

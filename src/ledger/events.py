@@ -221,3 +221,5 @@ class Recorded:
     event: AnyEvent
     #: The unit the event scores for (a submitter resolved at append time), or None.
     unit: str | None = None
+    #: Who recorded it (CONTRACT §8.2); None for events recorded before the ledger kept it.
+    recorded_by: str | None = None

@@ -11,6 +11,10 @@ release's) also seals it, as a fourth key: ``{"event": ..., "recorded_at": ...,
 "seq": N, "version": V}``. The version decides how the payload is upcast when
 read, so it must not be editable either; version-1 envelopes keep the short form,
 so every hash written so far stays what it was.
+
+Likewise ``recorded_by`` (who recorded the event, CONTRACT §8.2) is sealed as a key of its
+own, ``{"event": ..., "recorded_at": ..., "recorded_by": "NAME", "seq": N}``, only when the
+row has one: events recorded before it existed have none and keep their hashes.
 """
 
 from __future__ import annotations
@@ -29,16 +33,28 @@ from .recorder import GENESIS
 __all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_chain"]
 
 
-def chain_hash(prev_hash: str, payload: str, seq: int, recorded_at: str, version: int = 1) -> str:
+def chain_hash(
+    prev_hash: str,
+    payload: str,
+    seq: int,
+    recorded_at: str,
+    version: int = 1,
+    recorded_by: str | None = None,
+) -> str:
     """The hash of one event given the previous hash and its canonical payload."""
-    return chain_sealer(recorded_at)(prev_hash, payload, seq, version)
+    return chain_sealer(recorded_at, recorded_by)(prev_hash, payload, seq, version)
 
 
-def chain_sealer(recorded_at: str) -> Callable[[str, str, int, int], str]:
-    """A hash function for events sharing one ``recorded_at`` (one append transaction)."""
-    # The envelope's keys are already in sorted order (event < recorded_at < seq < version),
-    # and `payload` is canonical, so this string is the canonical JSON of the envelope.
-    middle = f',"recorded_at":{json.dumps(recorded_at)},"seq":'
+def chain_sealer(
+    recorded_at: str, recorded_by: str | None = None
+) -> Callable[[str, str, int, int], str]:
+    """A hash function for events sharing one ``recorded_at`` and ``recorded_by`` (one
+    append transaction)."""
+    # The envelope's keys are already in sorted order (event < recorded_at < recorded_by <
+    # seq < version), and `payload` is canonical, so this string is the canonical JSON of
+    # the envelope.
+    by = "" if recorded_by is None else f',"recorded_by":{_json_text(recorded_by)}'
+    middle = f',"recorded_at":{json.dumps(recorded_at)}{by},"seq":'
     sha256 = hashlib.sha256
 
     def seal(prev_hash: str, payload: str, seq: int, version: int = 1) -> str:
@@ -49,6 +65,11 @@ def chain_sealer(recorded_at: str) -> Callable[[str, str, int, int], str]:
         return sha256(text.encode()).hexdigest()
 
     return seal
+
+
+def _json_text(text: str) -> str:
+    """A JSON string as canonical JSON writes it: UTF-8, not ASCII-escaped."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,12 +93,12 @@ def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
     """Re-check every row's link, hash and indexed columns, in order.
 
     `rows` are (seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref,
-    version) in seq order, from any recorder (ledger.recorder.CHAIN_COLUMNS).
+    version, recorded_by) in seq order, from any recorder (ledger.recorder.CHAIN_COLUMNS).
     """
     prev, expected_seq = GENESIS, 1
     submitters: dict[str, str | None] = {}  # info -> unit of its latest submission
-    seal, sealed_at = chain_sealer(""), ""  # one sealer per append transaction's time
-    for seq, payload, recorded_at, prev_hash, digest, *columns, version in rows:
+    seal, sealed = chain_sealer(""), ("", None)  # one sealer per append transaction
+    for seq, payload, recorded_at, prev_hash, digest, *columns, version, recorded_by in rows:
         problem = None
         if seq != expected_seq:
             problem = f"expected seq {expected_seq}: a gap in the log"
@@ -85,8 +106,8 @@ def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
         elif prev_hash != prev:
             problem = "prev_hash does not match the previous event's hash"
         else:
-            if recorded_at != sealed_at:
-                seal, sealed_at = chain_sealer(recorded_at), recorded_at
+            if (recorded_at, recorded_by) != sealed:
+                seal, sealed = chain_sealer(recorded_at, recorded_by), (recorded_at, recorded_by)
             if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
                 problem = f"unknown schema version {version!r}"
             elif seal(prev, payload, seq, version) != digest:

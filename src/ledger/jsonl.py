@@ -92,11 +92,19 @@ def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:
 
 
 def write_jsonl(ledger: Ledger, out: IO[str]) -> int:
-    """Write every event in log order with ``seq``, ``recorded_at`` and ``hash``; count them."""
+    """Write every event in log order with ``seq``, ``recorded_at``, ``recorded_by`` (when
+    known) and ``hash``; count them."""
     count = 0
-    for seq, recorded_at, payload, digest in ledger.export_rows():
+    for seq, recorded_at, payload, digest, recorded_by in ledger.export_rows():
         # The stored payload is canonical JSON of an object: extend it in place.
-        out.write(f'{payload[:-1]},"seq":{seq},"recorded_at":"{recorded_at}","hash":"{digest}"}}\n')
+        by = (
+            ""
+            if recorded_by is None
+            else f',"recorded_by":{json.dumps(recorded_by, ensure_ascii=False)}'
+        )
+        out.write(
+            f'{payload[:-1]},"seq":{seq},"recorded_at":"{recorded_at}"{by},"hash":"{digest}"}}\n'
+        )
         count += 1
     return count
 

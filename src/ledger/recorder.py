@@ -33,23 +33,30 @@ COLUMNS = (
     "payload",
     "prev_hash",
     "hash",
+    "recorded_by",
 )
 
+#: ``recorded_by`` (CONTRACT §8.2) is NULL on rows written before it existed; it is sealed
+#: in the hash only when set (ledger.integrity), so those rows keep their hashes.
 #: What the replay reads (Ledger.rows, ledger.reader): seq, id, type, at, unit, recorded_at,
 #: payload, version (the version decides the payload's upcasting).
 REPLAY_COLUMNS = "seq, id, type, at, unit, recorded_at, payload, version"
-#: What a Recorded is built from: seq, type, unit, recorded_at, payload, version, hash,
-#: prev_hash.
-RECORD_COLUMNS = "seq, type, unit, recorded_at, payload, version, hash, prev_hash"
+#: What a Recorded is built from.
+RECORD_COLUMNS = "seq, type, unit, recorded_at, payload, version, hash, prev_hash, recorded_by"
 #: What verify re-checks, in this order.
-CHAIN_COLUMNS = "seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version"
+CHAIN_COLUMNS = (
+    "seq, payload, recorded_at, prev_hash, hash, id, type, at, unit, info, ref, version, "
+    "recorded_by"
+)
 #: What export writes.
-EXPORT_COLUMNS = "seq, recorded_at, payload, hash"
+EXPORT_COLUMNS = "seq, recorded_at, payload, hash, recorded_by"
 
 
 #: One event as stored, a tuple in COLUMNS order: its indexed columns, canonical payload and
 #: chain link. (A plain tuple: an import builds a million of them.)
-SealedRow = tuple[int, str, str, int, str, str | None, str | None, str | None, str, str, str, str]
+SealedRow = tuple[
+    int, str, str, int, str, str | None, str | None, str | None, str, str, str, str, str | None
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +80,14 @@ class Recorder(Protocol):
     label: str
 
     def close(self) -> None: ...
+
+    def recorder_name(self, requested: str | None) -> str:
+        """Who the rows appended through this connection are recorded by (CONTRACT §8.2).
+
+        `requested` is what the caller asked for (``--recorded-by``); a database that
+        knows its session user refuses it.
+        """
+        ...
 
     def head(self) -> Head:
         """The last row's seq, hash and recorded_at."""
@@ -137,6 +152,10 @@ class Recorder(Protocol):
 
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
         """EXPORT_COLUMNS rows, in order."""
+        ...
+
+    def recorded_by_seq(self, seqs: Sequence[int]) -> Iterable[tuple[int, str | None]]:
+        """(seq, recorded_by) of these events."""
         ...
 
     def is_registered(self, unit: str) -> bool:

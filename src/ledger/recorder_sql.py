@@ -32,7 +32,7 @@ class SqlRecorder:
     def _sql(self, text: str) -> str:
         return text
 
-    def _matching(self, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+    def _matching(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
         """(SQL condition, parameters) pairs that together match `column` against `values`."""
         raise NotImplementedError
 
@@ -45,7 +45,7 @@ class SqlRecorder:
         while batch := cursor.fetchmany(FETCH):
             yield from batch
 
-    def _each_matching(self, sql: str, column: str, values: Sequence[str]) -> Iterator[Any]:
+    def _each_matching(self, sql: str, column: str, values: Sequence[Any]) -> Iterator[Any]:
         for condition, params in self._matching(column, values):
             yield from self.conn.execute(self._sql(f"{sql} AND {condition}"), params)
 
@@ -107,6 +107,9 @@ class SqlRecorder:
 
     def export_rows(self) -> Iterator[tuple[Any, ...]]:
         return self._stream(f"SELECT {EXPORT_COLUMNS} FROM events ORDER BY seq")
+
+    def recorded_by_seq(self, seqs: Sequence[int]) -> Iterable[tuple[int, str | None]]:
+        return self._each_matching("SELECT seq, recorded_by FROM events WHERE TRUE", "seq", seqs)
 
     def is_registered(self, unit: str) -> bool:
         sql = "SELECT 1 FROM events WHERE type = 'unit_registered' AND unit = ? LIMIT 1"

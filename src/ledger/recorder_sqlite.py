@@ -8,6 +8,7 @@ without losing an event or forking the chain.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -78,6 +79,19 @@ class SQLiteRecorder(SqlRecorder):
                 f"{self.path}: written by a newer scoreledger (schema {version}); upgrade"
             )
         conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self._has_recorded_by = _has_recorded_by(conn)
+
+    def recorder_name(self, requested: str | None) -> str:
+        if requested is not None:
+            return requested
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):  # no login name, no passwd entry (some containers)
+            return f"uid {os.getuid()}"
+
+    def _sql(self, text: str) -> str:
+        # A file from before recorded_by reads NULL for it until its first append adds it.
+        return text if self._has_recorded_by else text.replace("recorded_by", "NULL")
 
     def close(self) -> None:
         self.conn.close()
@@ -89,6 +103,9 @@ class SQLiteRecorder(SqlRecorder):
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")  # the write lock, taken before the head is read
         try:
+            if not _has_recorded_by(conn):  # a file from before recorded_by
+                conn.execute("ALTER TABLE events ADD COLUMN recorded_by TEXT")
+            self._has_recorded_by = True
             yield self.head()
             conn.execute("COMMIT")
         except BaseException:
@@ -110,7 +127,7 @@ class SQLiteRecorder(SqlRecorder):
 
     # -- reading ---------------------------------------------------------------
 
-    def _matching(self, column: str, values: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+    def _matching(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
         ordered = sorted(values)
         for i in range(0, len(ordered), _IN_CHUNK):
             part = ordered[i : i + _IN_CHUNK]
@@ -137,6 +154,10 @@ class SQLiteRecorder(SqlRecorder):
 
     def unreadable(self, exc: Exception) -> str:
         return f"SQLite cannot read the file ({exc})"
+
+
+def _has_recorded_by(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "recorded_by" for row in conn.execute("PRAGMA table_info(events)"))
 
 
 def _guard_text(sql: str) -> str:

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS events (
     recorded_at TEXT    NOT NULL,     -- UTC wall clock of the append
     payload     TEXT    NOT NULL,     -- canonical JSON (sealed by hash)
     prev_hash   TEXT    NOT NULL,
-    hash        TEXT    NOT NULL
+    hash        TEXT    NOT NULL,
+    recorded_by TEXT                  -- who appended it (NULL: before the ledger kept it)
 ) STRICT
 """
 

@@ -67,9 +67,23 @@ class Ledger:
     ...                    "unit": "gulou", "name": "鼓楼区总工会", "kind": "county"})
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = False, durable: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = False,
+        durable: bool = True,
+        recorded_by: str | None = None,
+    ):
+        if recorded_by is not None:
+            _check_name(recorded_by)
         self.recorder: Recorder = SQLiteRecorder(path, create=create, durable=durable)
         self.label = self.recorder.label
+        try:
+            self.recorded_by = self.recorder.recorder_name(recorded_by)
+        except BaseException:
+            self.recorder.close()
+            raise
         self._units = UnitBook()
         self._units_seq = 0
 
@@ -84,9 +98,15 @@ class Ledger:
         return getattr(self.recorder, "conn", None)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> Ledger:
-        """Open a ledger file; with ``create=True`` make it (and its schema) if missing."""
-        return cls(path, create=create)
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = False, recorded_by: str | None = None
+    ) -> Ledger:
+        """Open a ledger file; with ``create=True`` make it (and its schema) if missing.
+
+        What this Ledger appends is recorded by `recorded_by` (CONTRACT §8.2; in an SQLite
+        file, by default the operating-system user).
+        """
+        return cls(path, create=create, recorded_by=recorded_by)
 
     def close(self) -> None:
         self.recorder.close()
@@ -168,7 +188,7 @@ class Ledger:
         return None if row is None else self._record(row)
 
     def _record(self, row: tuple[Any, ...]) -> Recorded:
-        seq, _kind, unit, recorded_at, payload, version, digest, prev = row
+        seq, _kind, unit, recorded_at, payload, version, digest, prev, recorded_by = row
         event, issues = structure(decode(payload, version))
         if event is None:
             raise LedgerError(f"{self.label}: seq {seq} does not decode ({issues}); run verify")
@@ -179,14 +199,19 @@ class Ledger:
             prev_hash=prev,
             event=event,
             unit=unit,
+            recorded_by=recorded_by,
         )
 
     def is_registered(self, unit: str) -> bool:
         """Whether some event registered this unit id."""
         return self.recorder.is_registered(unit)
 
-    def export_rows(self) -> Iterator[tuple[int, str, str, str]]:
-        """(seq, recorded_at, payload, hash) of every event, in order: what export writes."""
+    def recorded_by_seq(self, seqs: Iterable[int]) -> dict[int, str | None]:
+        """Who recorded each of these events (None: recorded before the ledger kept it)."""
+        return dict(self.recorder.recorded_by_seq(sorted(set(seqs))))
+
+    def export_rows(self) -> Iterator[tuple[int, str, str, str, str | None]]:
+        """(seq, recorded_at, payload, hash, recorded_by) of every event, in order."""
         return self.recorder.export_rows()
 
     def verify(self) -> VerifyReport:
@@ -279,7 +304,8 @@ class _Batch:
         self.units = ledger._catch_up_units(head.seq).copy()
         self.checker = ReferenceChecker(self.units)
         self.recorded_at = max(_now(), head.recorded_at or "")
-        self.seal = chain_sealer(self.recorded_at)
+        self.recorded_by = ledger.recorded_by
+        self.seal = chain_sealer(self.recorded_at, self.recorded_by)
         self.seq, self.prev = head.seq, head.hash
         self.first_seq: int | None = None
         self.duplicates = 0
@@ -342,6 +368,7 @@ class _Batch:
             payload,
             self.prev,
             digest,
+            self.recorded_by,
         )
         self.prev = digest
         seen.remember(p, seq, payload, self.units)
@@ -399,6 +426,22 @@ def _parse(
             payload = unstructure(event)
         parsed.append((index, loc, payload))
     return parsed
+
+
+def _check_name(name: object) -> None:
+    """A recorder's name: printable text of 1 to 100 characters (CONTRACT §8.2)."""
+    if not isinstance(name, str):
+        raise TypeError(f"recorded_by: expected a string, got {type(name).__name__} {name!r}")
+    printable = name.isprintable() and name.strip() == name
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        printable = False
+    if not (1 <= len(name) <= 100 and printable):
+        raise LedgerError(
+            f"recorded_by: expected a name of 1 to 100 printable characters without leading "
+            f"or trailing spaces, got {name!r}"
+        )
 
 
 def _must_be_datetime(name: str, moment: object, naive: str) -> None:

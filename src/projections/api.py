@@ -8,6 +8,7 @@ a loaded ruleset; a period is a label (``2016Q3``) or a Period.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import attrs
@@ -31,6 +32,8 @@ class Explanation:
     board: Board  # the whole period's board (ranks, warnings) the unit stands in
     unit: UnitScore | ChecklistUnit
     ruleset: rules.PointsRuleset | rules.ChecklistRuleset
+    #: Who recorded each event considered, by seq (CONTRACT §8.2; None: not kept then).
+    recorded_by: Mapping[int, str | None] = attrs.field(factory=dict)
 
 
 def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRuleset:
@@ -152,7 +155,8 @@ def explain(
     board = _replay(ledger, loaded, _period(period), parse_as_of(as_of), True, unit)
     for entry in board.units:
         if entry.unit == unit:
-            return Explanation(board=board, unit=entry, ruleset=loaded)
+            by = ledger.recorded_by_seq(t.seq for t in entry.trace)
+            return Explanation(board=board, unit=entry, ruleset=loaded, recorded_by=by)
     raise LedgerError(_no_unit(ledger, unit, board))
 
 

@@ -19,7 +19,7 @@ from ledger.jsonl import read_jsonl, write_jsonl
 from ledger.store import Entry, Ledger
 
 from .cli_circular import add_circular_command
-from .cli_reports import add_report_commands
+from .cli_reports import RECORDED_BY_HELP, add_report_commands
 from .render.safe import visible
 
 EXIT_DAMAGE = 1
@@ -52,7 +52,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         for name in args.files:
             yield from read_jsonl(name)
 
-    with Ledger.open(args.db, create=True) as ledger:
+    with Ledger.open(args.db, create=True, recorded_by=args.recorded_by) as ledger:
         result = ledger.append_many(entries(), progress=progress)
     if show:
         print("\r", end="", file=sys.stderr)
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="append events from JSON Lines files (- for stdin)")
     p.add_argument("db", metavar="DB")
     p.add_argument("files", metavar="FILE", nargs="+")
+    p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
     p.set_defaults(run=_cmd_import)
 
     p = sub.add_parser("export", help="write the log back out as JSON Lines, in order")

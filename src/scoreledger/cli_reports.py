@@ -26,6 +26,7 @@ from .render.reports import (
 )
 from .render.rules import render_list, render_show
 
+RECORDED_BY_HELP = "who records these events (SQLite; default: the operating-system user)"
 PERIOD_HELP = "2016, 2016Q3, 2016H2, 2016-03, or a range in one year: 2016Q1..2016Q3"
 _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)  # cli.py's own parser class
 
@@ -83,7 +84,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    run_demo(args.db, sys.stdout)
+    run_demo(args.db, sys.stdout, recorded_by=args.recorded_by)
     return 0
 
 
@@ -129,4 +130,5 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
 
     p = sub.add_parser("demo", help="build a small realistic ledger and print its scoreboards")
     p.add_argument("db", metavar="DB", nargs="?", default="demo.sqlite")
+    p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
     p.set_defaults(run=_cmd_demo)

@@ -374,17 +374,17 @@ def demo_events() -> list[dict[str, Any]]:
     return _units() + _jiangsu_changzhou() + _dalian() + _checklists()
 
 
-def build_demo(path: str | os.PathLike[str]) -> tuple[int, int]:
+def build_demo(path: str | os.PathLike[str], recorded_by: str | None = None) -> tuple[int, int]:
     """Create (or top up) the demo ledger; returns (appended, duplicates)."""
-    with Ledger.open(path, create=True) as ledger:
+    with Ledger.open(path, create=True, recorded_by=recorded_by) as ledger:
         result = ledger.append_many(demo_events())
     return result.appended, result.duplicates
 
 
-def run_demo(path: str | os.PathLike[str], out: IO[str]) -> None:
+def run_demo(path: str | os.PathLike[str], out: IO[str], recorded_by: str | None = None) -> None:
     """Build the demo ledger and print its scoreboard under each shipped ruleset."""
 
-    appended, duplicates = build_demo(path)
+    appended, duplicates = build_demo(path, recorded_by)
     out.write(f"demo ledger {path}: appended {appended}, duplicates {duplicates}\n\n")
     with Ledger.open(path) as ledger:
         for ruleset, period in SHOWN:

@@ -144,7 +144,7 @@ def explain_data(expl: Explanation) -> dict[str, Any]:
             data["sentence"] = line.sentence
     else:
         unit = _checklist_unit(entry)
-    unit["trace"] = [_trace(t) for t in entry.trace]
+    unit["trace"] = [{**_trace(t), "recorded_by": expl.recorded_by.get(t.seq)} for t in entry.trace]
     doc["unit"] = unit
     doc["warnings"] = board["warnings"]
     return doc
@@ -297,9 +297,11 @@ def explain_text(expl: Explanation) -> str:
     for t in entry.trace:
         mark = {"scored": "+", "capped": "c", "unscored": "0", "retracted": "x"}.get(t.status, "?")
         clause = f" {t.clause}" if t.clause else ""
+        by = expl.recorded_by.get(t.seq)
         out.append(
             f"  {mark} seq {t.seq} {visible(t.event)} {t.type} {t.at[:10]} "
             f"{t.status} {fmt(t.points)}{clause}: {visible(t.reason)}"
+            + (f" (recorded by {visible(by)})" if by is not None else "")
         )
     if not entry.trace:
         out.append("  (none in this period)")
