@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -77,6 +78,13 @@ def _make_base(path: Path) -> Path:
     with Ledger.open(path, create=True) as ledger:
         ledger.append_many(BASE_EVENTS)
     return path
+
+
+@pytest.fixture
+def base_events() -> list[dict[str, Any]]:
+    """A fresh copy of BASE_EVENTS (tests import fixtures, never conftest: the properties
+    folder has a conftest of its own, and whichever loads first owns the name)."""
+    return copy.deepcopy(BASE_EVENTS)
 
 
 @pytest.fixture(scope="session")

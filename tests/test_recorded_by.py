@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE_EVENTS
 from ledger import Ledger
 from ledger.errors import LedgerError
 from ledger.integrity import chain_hash
@@ -66,10 +65,10 @@ def test_a_file_from_before_recorded_by_verifies_reads_and_takes_appends(tmp_pat
         assert ledger.get("a1").prev_hash == head  # the old rows' hashes did not change
 
 
-def test_recorded_by_is_sealed_so_an_edit_breaks_the_chain(tmp_path: Path, cli):
+def test_recorded_by_is_sealed_so_an_edit_breaks_the_chain(tmp_path: Path, cli, base_events):
     db = tmp_path / "l.sqlite"
     with Ledger.open(db, create=True, recorded_by="alice") as ledger:
-        ledger.append_many(BASE_EVENTS)
+        ledger.append_many(base_events)
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("DROP TRIGGER events_no_update")
     conn.execute("UPDATE events SET recorded_by = 'mallory' WHERE seq = 3")
@@ -83,12 +82,12 @@ def test_recorded_by_is_sealed_so_an_edit_breaks_the_chain(tmp_path: Path, cli):
 
 
 def test_import_records_the_given_name_or_the_os_user_and_export_writes_it(
-    tmp_path: Path, cli, write_jsonl
+    tmp_path: Path, cli, write_jsonl, base_events
 ):
     db = tmp_path / "l.sqlite"
-    events = write_jsonl(tmp_path / "e.jsonl", BASE_EVENTS[:4])
+    events = write_jsonl(tmp_path / "e.jsonl", base_events[:4])
     assert cli("import", db, events, "--recorded-by", "李明").returncode == 0
-    more = write_jsonl(tmp_path / "f.jsonl", BASE_EVENTS[4:])
+    more = write_jsonl(tmp_path / "f.jsonl", base_events[4:])
     assert cli("import", db, more).returncode == 0
     lines = [json.loads(line) for line in cli("export", db).stdout.splitlines()]
     assert [line["recorded_by"] for line in lines] == ["李明"] * 4 + [getpass.getuser()] * 3
