@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from backends import ENV, SKIP_REASON, Backend, Server, required
+
 #: Seven events most ledger tests start from; seq = position + 1.
 BASE_EVENTS: list[dict[str, Any]] = [
     {"id": "u-city", "type": "unit_registered", "at": "2016-01-04", "unit": "city",
@@ -97,3 +99,42 @@ def make_base() -> Callable[[Path], Path]:
 def base_db(tmp_path: Path) -> Path:
     """A ledger file holding BASE_EVENTS."""
     return _make_base(tmp_path / "base.sqlite")
+
+
+# -- backends: SQLite files and a real PostgreSQL server (tests/backends.py) -------------
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Server:
+    """The test session's database on the server of SCORELEDGER_TEST_POSTGRES."""
+    url = os.environ.get(ENV)
+    if not url:
+        if required():
+            pytest.fail(f"{SKIP_REASON}, and CI requires the PostgreSQL tests")
+        pytest.skip(SKIP_REASON)
+    server = Server(url)
+    request.addfinalizer(server.drop)
+    return server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each test that takes it runs twice: on SQLite files and on PostgreSQL schemas."""
+    server = request.getfixturevalue("pg_server") if request.param == "postgres" else None
+    return Backend(request.param, tmp_path, server)
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    on_pg = callspec is not None and callspec.params.get("backend") == "postgres"
+    return on_pg or "pg_server" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under CI a PostgreSQL test that skipped (for whatever reason) fails the run."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and required() and _uses_postgres(item):
+        report.outcome = "failed"
+        report.longrepr = f"a PostgreSQL test skipped under CI: {report.longrepr}"

@@ -93,11 +93,13 @@ class Recorder(Protocol):
         """The last row's seq, hash and recorded_at."""
         ...
 
-    def writing(self) -> AbstractContextManager[Head]:
+    def writing(self, *, copying: bool = False) -> AbstractContextManager[Head]:
         """One serialised write transaction: yields the head read under the lock.
 
         No other append can start until this one commits (on a normal exit) or rolls back
-        (on an exception), so ``seq`` stays gapless and in commit order.
+        (on an exception), so ``seq`` stays gapless and in commit order. With `copying`,
+        inserted rows keep the ``recorded_by`` they carry (a copy, CONTRACT §8.4; a database
+        that sets it itself allows this only to the table's owner).
         """
         ...
 

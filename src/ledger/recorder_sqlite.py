@@ -99,7 +99,8 @@ class SQLiteRecorder(SqlRecorder):
     # -- writing ---------------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[Head]:
+    def writing(self, *, copying: bool = False) -> Iterator[Head]:
+        # `copying` needs nothing here: an SQLite file stores the recorded_by it is given.
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")  # the write lock, taken before the head is read
         try:

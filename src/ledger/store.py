@@ -24,6 +24,7 @@ from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
 from .reader import EventRow, decode, named
 from .recorder import Head, Recorder, SealedRow
+from .recorder_postgres import PostgresRecorder, is_url, masked
 from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
 from .validate import check_fields
@@ -55,12 +56,17 @@ class AppendResult:
     head_hash: str
 
 
+def shown(location: str | os.PathLike[str]) -> str:
+    """A DB argument as messages show it: a URL without its password (CONTRACT §8.1)."""
+    return masked(location) if is_url(location) else str(location)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class Ledger:
-    """An event ledger, in an SQLite file.
+    """An event ledger, in an SQLite file or a PostgreSQL database (a ``postgresql://`` URL).
 
     >>> with Ledger.open("demo.sqlite", create=True) as ledger:  # doctest: +SKIP
     ...     ledger.append({"type": "unit_registered", "at": "2016-01-04",
@@ -77,7 +83,11 @@ class Ledger:
     ):
         if recorded_by is not None:
             _check_name(recorded_by)
-        self.recorder: Recorder = SQLiteRecorder(path, create=create, durable=durable)
+        self.recorder: Recorder
+        if is_url(path):
+            self.recorder = PostgresRecorder(str(path), create=create)
+        else:
+            self.recorder = SQLiteRecorder(path, create=create, durable=durable)
         self.label = self.recorder.label
         try:
             self.recorded_by = self.recorder.recorder_name(recorded_by)
@@ -101,10 +111,12 @@ class Ledger:
     def open(
         cls, path: str | os.PathLike[str], *, create: bool = False, recorded_by: str | None = None
     ) -> Ledger:
-        """Open a ledger file; with ``create=True`` make it (and its schema) if missing.
+        """Open a ledger: a file path (SQLite) or a ``postgresql://`` URL (libpq URI); with
+        ``create=True`` make it (and its schema) if missing (CONTRACT §8.1).
 
         What this Ledger appends is recorded by `recorded_by` (CONTRACT §8.2; in an SQLite
-        file, by default the operating-system user).
+        file, by default the operating-system user; on PostgreSQL always the session user,
+        so `recorded_by` may only name that user).
         """
         return cls(path, create=create, recorded_by=recorded_by)
 

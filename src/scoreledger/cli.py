@@ -16,10 +16,11 @@ from typing import NoReturn
 
 from ledger.errors import InputError, LedgerError
 from ledger.jsonl import read_jsonl, write_jsonl
-from ledger.store import Entry, Ledger
+from ledger.recorder_postgres import database_errors, scrub
+from ledger.store import Entry, Ledger, shown
 
 from .cli_circular import add_circular_command
-from .cli_reports import RECORDED_BY_HELP, add_report_commands
+from .cli_reports import DB_HELP, RECORDED_BY_HELP, add_report_commands
 from .render.safe import visible
 
 EXIT_DAMAGE = 1
@@ -93,18 +94,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     p = sub.add_parser("import", help="append events from JSON Lines files (- for stdin)")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.add_argument("files", metavar="FILE", nargs="+")
     p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
     p.set_defaults(run=_cmd_import)
 
     p = sub.add_parser("export", help="write the log back out as JSON Lines, in order")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.add_argument("--format", choices=["jsonl"], default="jsonl")
     p.set_defaults(run=_cmd_export)
 
     p = sub.add_parser("verify", help="re-check the hash chain and the append-only guards")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.set_defaults(run=_cmd_verify)
 
     add_report_commands(sub)
@@ -125,16 +126,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except InputError as exc:
         for line in exc.lines():
-            print(f"scoreledger: {visible(line)}", file=sys.stderr)
+            print(f"scoreledger: {visible(scrub(line))}", file=sys.stderr)
         return EXIT_USAGE
     except LedgerError as exc:
-        print(f"scoreledger: {visible(str(exc))}", file=sys.stderr)
+        print(f"scoreledger: {visible(scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except sqlite3.DatabaseError as exc:
         # The file or its disk, not scoreledger: read-only, full, locked past the timeout,
         # damaged pages. A write in progress was rolled back.
         where = getattr(args, "db", None)
         print(f"scoreledger: {where + ': ' if where else ''}database error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except database_errors() as exc:
+        # The server, not scoreledger: gone away, out of space, a lock or a permission
+        # refused. The transaction in progress was rolled back.
+        db = getattr(args, "db", None)
+        text = scrub(" ".join(str(exc).split()))
+        where = f"{shown(db)}: " if db else ""
+        print(f"scoreledger: {where}database error: {text}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
@@ -147,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except Exception as exc:
         print(
-            f"scoreledger: internal error: {type(exc).__name__}: {exc} "
+            f"scoreledger: internal error: {type(exc).__name__}: {scrub(str(exc))} "
             "(please report it with the command that caused it)",
             file=sys.stderr,
         )

@@ -26,7 +26,11 @@ from .render.reports import (
 )
 from .render.rules import render_list, render_show
 
-RECORDED_BY_HELP = "who records these events (SQLite; default: the operating-system user)"
+RECORDED_BY_HELP = (
+    "who records these events (SQLite; default: the operating-system user; PostgreSQL "
+    "records the session user)"
+)
+DB_HELP = "the ledger: a file path (SQLite) or a postgresql:// URL"
 PERIOD_HELP = "2016, 2016Q3, 2016H2, 2016-03, or a range in one year: 2016Q1..2016Q3"
 _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)  # cli.py's own parser class
 
@@ -101,7 +105,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     q.set_defaults(run=_cmd_rules_show)
 
     p = sub.add_parser("score", help="the scoreboard of a period under a ruleset")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.add_argument("--ruleset", required=True, help="a shipped id or a revision file")
     p.add_argument("--period", required=True, help=PERIOD_HELP)
     p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
@@ -110,7 +114,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.set_defaults(run=_cmd_score)
 
     p = sub.add_parser("explain", help="every line of one unit's total, with events and clauses")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.add_argument("--ruleset", required=True)
     p.add_argument("--period", required=True)
     p.add_argument("--unit", required=True)
@@ -119,7 +123,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.set_defaults(run=_cmd_explain)
 
     p = sub.add_parser("diff", help="two replays side by side: two rulesets or two recorded times")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help=DB_HELP)
     p.add_argument("--period", required=True)
     p.add_argument("--ruleset", required=True, help="side A")
     p.add_argument("--against", help="side B's ruleset (default: side A's)")
@@ -129,6 +133,6 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.set_defaults(run=_cmd_diff)
 
     p = sub.add_parser("demo", help="build a small realistic ledger and print its scoreboards")
-    p.add_argument("db", metavar="DB", nargs="?", default="demo.sqlite")
+    p.add_argument("db", metavar="DB", nargs="?", default="demo.sqlite", help=DB_HELP)
     p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
     p.set_defaults(run=_cmd_demo)

@@ -14,7 +14,7 @@ import os
 from typing import IO, Any
 
 from ledger.builders import adopt, reg, sub
-from ledger.store import Ledger
+from ledger.store import Ledger, shown
 from projections import api
 
 from .render.reports import board_text
@@ -385,6 +385,7 @@ def run_demo(path: str | os.PathLike[str], out: IO[str], recorded_by: str | None
     """Build the demo ledger and print its scoreboard under each shipped ruleset."""
 
     appended, duplicates = build_demo(path, recorded_by)
+    path = shown(path)  # a URL's password is never printed
     out.write(f"demo ledger {path}: appended {appended}, duplicates {duplicates}\n\n")
     with Ledger.open(path) as ledger:
         for ruleset, period in SHOWN:

@@ -1,0 +1,292 @@
+"""The PostgreSQL recorder: a ledger in a database server, for many offices at once.
+
+A ledger is the ``events`` table (and ``schema_version``) in the connection's current
+schema; ``ledger.schema_postgres`` creates them with their guards. Appends are serialised
+by a transaction-scoped advisory lock taken before the head is read, so ``seq`` stays
+gapless and in commit order whatever the number of writers; a writer that waits longer
+than the lock timeout gets one clear error and appends nothing.
+
+The driver, psycopg 3, is the optional extra ``scoreledger[postgres]``: it is imported
+only when a ``postgresql://`` URL is opened. No message ever shows a URL's password.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeGuard
+from urllib.parse import unquote
+
+from .errors import LedgerError
+from .events import SCHEMA_VERSION
+from .recorder import COLUMNS, Head, SealedRow
+from .recorder_sql import FETCH, SqlRecorder
+from .schema_postgres import COPY_SETTING, GUARDS, create_statements, functions, ident
+
+#: URL schemes libpq takes.
+SCHEMES = ("postgresql://", "postgres://")
+#: How long an append waits for the others before giving up, in seconds.
+LOCK_TIMEOUT = 60.0
+#: The advisory-lock class of scoreledger's locks (the first key of the two-key form);
+#: the second key is the events table's oid (appends) or 0 (creating the schema).
+LOCK_CLASS = 0x5C0E
+MINIMUM_SERVER = 130000  # PostgreSQL 13 (CONTRACT §8.1)
+
+_COPY = f"COPY events ({', '.join(COLUMNS)}) FROM STDIN"
+#: Secrets seen in URLs opened by this process; messages are scrubbed of them.
+_SECRETS: set[str] = set()
+
+
+def is_url(location: object) -> TypeGuard[str]:
+    """Whether a DB argument names a PostgreSQL server rather than a file."""
+    return isinstance(location, str) and location.startswith(SCHEMES)
+
+
+def masked(url: str) -> str:
+    """`url` with its password (in the authority or a ``password=`` parameter) as ``***``;
+    the rest exactly as given."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, tail = _split_authority(rest)
+    if "@" in authority:
+        auth, host = authority.rsplit("@", 1)
+        user, colon, secret = auth.partition(":")
+        if colon:
+            _SECRETS.update({secret, unquote(secret)})
+            authority = f"{user}:***@{host}"
+
+    def hide(match: re.Match[str]) -> str:
+        _SECRETS.update({match[2], unquote(match[2])})
+        return f"{match[1]}***"
+
+    tail = re.sub(r"([?&]password=)([^&#]*)", hide, tail)
+    return f"{scheme}{sep}{authority}{slash}{tail}"
+
+
+def _split_authority(rest: str) -> tuple[str, str, str]:
+    """(authority, separator, the rest): the authority ends at the first / or ?."""
+    cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
+    return rest[:cut], "", rest[cut:]
+
+
+def scrub(text: str) -> str:
+    """`text` without any secret of a URL this process opened (for error messages)."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _driver() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise LedgerError(
+            "a postgresql:// ledger needs the PostgreSQL driver: "
+            "pip install 'scoreledger[postgres]'"
+        ) from None
+    return psycopg
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The driver's error classes, if it is loaded (the CLI reports them in one line)."""
+    import sys
+
+    psycopg = sys.modules.get("psycopg")
+    return () if psycopg is None else (psycopg.Error,)
+
+
+def _one_line(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()
+    return scrub(re.sub(r"\s+", " ", first[0] if first else type(exc).__name__))
+
+
+class PostgresRecorder(SqlRecorder):
+    """A ledger in a PostgreSQL database (see the module docstring)."""
+
+    def __init__(self, url: str, *, create: bool, lock_timeout: float = LOCK_TIMEOUT):
+        self.url = url
+        self.label = masked(url)
+        self.lock_timeout = lock_timeout
+        self._pg = _driver()
+        self.read_errors: tuple[type[Exception], ...] = (self._pg.Error,)
+        self.conn = self._connect()
+        self._spare: list[Any] = []  # idle connections for streamed reads
+        try:
+            self._prepare(create)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _connect(self) -> Any:
+        try:
+            return self._pg.connect(self.url, autocommit=True)
+        except self._pg.Error as exc:
+            raise LedgerError(f"{self.label}: cannot connect: {_one_line(exc)}") from None
+        except Exception as exc:  # a malformed URL is a ProgrammingError or a ValueError
+            problem = _one_line(exc)
+            raise LedgerError(f"{self.label}: not a usable PostgreSQL URL: {problem}") from None
+
+    def _prepare(self, create: bool) -> None:
+        conn = self.conn
+        if conn.info.server_version < MINIMUM_SERVER:
+            raise LedgerError(f"{self.label}: PostgreSQL 13 or newer is needed")
+        encoding = conn.execute("SHOW server_encoding").fetchone()[0]
+        if encoding != "UTF8":
+            raise LedgerError(f"{self.label}: the database's encoding is {encoding}, not UTF8")
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        if schema is None:
+            raise LedgerError(f"{self.label}: the search_path names no existing schema")
+        self.schema: str = schema
+        self.table = f"{ident(schema)}.events"  # qualified: no temporary table shadows it
+        if create and self._version() is None:
+            self._create()
+        version = self._version()
+        if version is None:
+            raise LedgerError(
+                f"{self.label}: no ledger in this database (only import, demo and copy create one)"
+            )
+        if version > SCHEMA_VERSION:
+            raise LedgerError(
+                f"{self.label}: written by a newer scoreledger (schema {version}); upgrade"
+            )
+
+    def _version(self) -> int | None:
+        """The ledger's schema version, or None when the schema holds no ledger."""
+        s = ident(self.schema)
+        found = self.conn.execute(
+            "SELECT to_regclass(%s), to_regclass(%s)", [f"{s}.events", f"{s}.schema_version"]
+        ).fetchone()
+        if found[0] is None:
+            return None
+        if found[1] is None:
+            raise LedgerError(
+                f"{self.label}: not a scoreledger ledger (an events table of another kind)"
+            )
+        row = self.conn.execute(f"SELECT MAX(version) FROM {s}.schema_version").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def _create(self) -> None:
+        """Create the ledger in an empty schema; two processes doing it at once both succeed."""
+        conn = self.conn
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
+            if self._version() is not None:  # the other process made it
+                return
+            others = conn.execute(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+                [self.schema],
+            ).fetchone()[0]
+            if others:
+                raise LedgerError(
+                    f"{self.label}: schema {self.schema} already holds {others} other table(s); "
+                    "a ledger is created only in an empty database (or schema)"
+                )
+            for statement in create_statements(self.schema):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version VALUES (%s, to_char(now() AT TIME ZONE 'UTC', "
+                '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\'))',
+                [SCHEMA_VERSION],
+            )
+
+    def recorder_name(self, requested: str | None) -> str:
+        user: str = self.conn.execute("SELECT session_user").fetchone()[0]
+        if requested is not None and requested != user:
+            raise LedgerError(
+                f"{self.label}: --recorded-by: on PostgreSQL the database records its session "
+                f"user ({user}); connect as {requested!r} instead"
+            )
+        return user
+
+    def close(self) -> None:
+        for conn in [*self._spare, self.conn]:
+            conn.close()
+        self._spare.clear()
+
+    # -- writing ---------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, *, copying: bool = False) -> Iterator[Head]:
+        """One append transaction under the advisory lock. `copying` (the table owner
+        only) keeps the rows' own recorded_by (CONTRACT §8.4's copy)."""
+        conn = self.conn
+        with conn.transaction():
+            conn.execute(f"SET LOCAL lock_timeout = '{int(self.lock_timeout * 1000)}ms'")
+            if copying:
+                conn.execute(f"SET LOCAL {COPY_SETTING} = 'on'")
+            try:
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s::regclass::oid::int)",
+                    [LOCK_CLASS, self.table],
+                )
+            except self._pg.errors.LockNotAvailable:
+                raise LedgerError(
+                    f"{self.label}: another append held the ledger for more than "
+                    f"{self.lock_timeout:g} s; nothing was appended, try again"
+                ) from None
+            yield self.head()
+
+    def large_batch(self) -> None:
+        pass  # the server sizes its own buffers
+
+    def insert(self, rows: Sequence[SealedRow]) -> None:
+        with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    # -- reading ---------------------------------------------------------------
+
+    def _sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def _matching(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
+        if values:
+            yield f"{column} = ANY(%s)", [list(values)]
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        # On a connection of its own: the main one stays free for lookups (and appends)
+        # while a replay is read, and the statement's one snapshot keeps the read consistent.
+        conn = self._spare.pop() if self._spare else self._connect()
+        try:
+            yield from conn.cursor().stream(self._sql(sql), params, size=FETCH)
+        finally:
+            if conn.info.transaction_status == self._pg.pq.TransactionStatus.IDLE:
+                self._spare.append(conn)
+            else:
+                conn.close()
+
+    def guard_problem(self) -> str | None:
+        triggers = dict(
+            self.conn.execute(
+                "SELECT t.tgname, t.tgenabled FROM pg_trigger t "
+                "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
+                [self.table],
+            ).fetchall()
+        )
+        bodies = dict(
+            self.conn.execute(
+                "SELECT p.proname, p.prosrc FROM pg_proc p "
+                "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s",
+                [self.schema],
+            ).fetchall()
+        )
+        missing = sorted(set(GUARDS) - set(triggers))
+        disabled = sorted(n for n in GUARDS if triggers.get(n) in ("D", "R"))
+        altered = sorted(
+            name
+            for name, body in functions(self.schema).items()
+            if _spacing(bodies.get(name, "")) != _spacing(body)
+        )
+        what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
+        what += [f"append-only guard disabled: {', '.join(disabled)}"] if disabled else []
+        what += [f"append-only guard altered: {', '.join(altered)}"] if altered else []
+        return "; ".join(what) or None
+
+    def unreadable(self, exc: Exception) -> str:
+        return f"PostgreSQL cannot read the ledger ({_one_line(exc)})"
+
+
+def _spacing(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,141 @@
+"""A PostgreSQL ledger's schema: the events table, its guards, and the roles SQL.
+
+The tables live in the connection's current schema (the first of its ``search_path``,
+usually ``public``), so one database may hold a ledger per schema. Text columns use the
+``"C"`` collation: comparisons and ordering are by code point, as in SQLite, whatever the
+database's locale.
+
+The guards are triggers, so they hold for every client and for the table's owner:
+UPDATE, DELETE and TRUNCATE are refused; an insert must extend the chain; ``recorded_by``
+is the session user, filled in by the database and never taken from a client, except in
+a copy by the table's owner (``SET LOCAL scoreledger.copy = 'on'``), which keeps the
+source's values (CONTRACT §8.4).
+"""
+
+from __future__ import annotations
+
+from .recorder import GENESIS
+
+#: A copy keeps each row's recorded_by when the owner sets this (transaction-locally).
+COPY_SETTING = "scoreledger.copy"
+
+
+def functions(schema: str) -> dict[str, str]:
+    """The functions the guards run, by name, with their bodies (verify compares them).
+
+    The chain check names its table with the schema, so a client's ``search_path`` (or a
+    temporary table called ``events``) cannot show it another table's head.
+    """
+    table = f"{ident(schema)}.events"
+    return {
+        "scoreledger_refuse": """
+BEGIN
+    RAISE EXCEPTION 'scoreledger: events are append-only (no %)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+""",
+        "scoreledger_extend": f"""
+DECLARE
+    last_seq bigint;
+    last_hash text;
+    owner oid;
+BEGIN
+    SELECT seq, hash INTO last_seq, last_hash FROM {table} ORDER BY seq DESC LIMIT 1;
+    IF NEW.seq IS DISTINCT FROM COALESCE(last_seq, 0) + 1
+       OR NEW.prev_hash IS DISTINCT FROM COALESCE(last_hash, '{GENESIS}') THEN
+        RAISE EXCEPTION 'scoreledger: an insert must extend the chain'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF NEW.recorded_by IS NULL THEN
+        NEW.recorded_by := session_user;
+    ELSIF NEW.recorded_by IS DISTINCT FROM session_user::text THEN
+        SELECT relowner INTO owner FROM pg_catalog.pg_class WHERE oid = TG_RELID;
+        IF pg_catalog.current_setting('{COPY_SETTING}', true) IS DISTINCT FROM 'on'
+           OR NOT pg_catalog.pg_has_role(session_user, owner, 'USAGE') THEN
+            RAISE EXCEPTION 'scoreledger: recorded_by is the session user (%), not %',
+                session_user, NEW.recorded_by
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+""",
+    }
+
+
+#: Trigger name -> its definition. Statement-level refusals fire even when no row matches.
+GUARDS = {
+    "events_no_update": "BEFORE UPDATE ON events FOR EACH STATEMENT "
+    "EXECUTE FUNCTION scoreledger_refuse()",
+    "events_no_delete": "BEFORE DELETE ON events FOR EACH STATEMENT "
+    "EXECUTE FUNCTION scoreledger_refuse()",
+    "events_no_truncate": "BEFORE TRUNCATE ON events FOR EACH STATEMENT "
+    "EXECUTE FUNCTION scoreledger_refuse()",
+    "events_chain": "BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION scoreledger_extend()",
+}
+
+_TEXT = 'text COLLATE "C"'
+
+TABLE = f"""
+CREATE TABLE events (
+    seq         bigint  PRIMARY KEY,  -- 1, 2, 3 ... without gaps (events_chain)
+    id          {_TEXT} NOT NULL UNIQUE,
+    type        {_TEXT} NOT NULL,
+    version     integer NOT NULL,     -- schema version of payload (ledger.upcast)
+    at          {_TEXT} NOT NULL,     -- business time, ISO-8601 in +08:00
+    unit        {_TEXT},              -- the unit the event scores for
+    info        {_TEXT},
+    ref         {_TEXT},              -- a retraction's target id
+    recorded_at {_TEXT} NOT NULL,     -- UTC wall clock of the append
+    payload     {_TEXT} NOT NULL,     -- canonical JSON (sealed by hash)
+    prev_hash   {_TEXT} NOT NULL,
+    hash        {_TEXT} NOT NULL,
+    recorded_by {_TEXT}               -- the session user (events_chain)
+)
+"""
+
+VERSION_TABLE = (
+    "CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at text NOT NULL)"
+)
+
+#: The SQLite file's partial indexes, the same ones.
+INDEXES = (
+    "CREATE INDEX events_unit_facts ON events(seq) "
+    "WHERE type IN ('unit_registered', 'unit_changed')",
+    "CREATE INDEX events_submissions ON events(info, unit, id) INCLUDE (seq) "
+    "WHERE type = 'submission'",
+    "CREATE INDEX events_retractions ON events(ref) WHERE type = 'retraction'",
+)
+
+
+def create_statements(schema: str) -> list[str]:
+    """Every statement that creates a ledger in an empty `schema`, in order."""
+    statements = [TABLE, VERSION_TABLE, *INDEXES]
+    for name, body in functions(schema).items():
+        statements.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$"
+        )
+    statements += [f"CREATE TRIGGER {name} {spec}" for name, spec in GUARDS.items()]
+    return statements
+
+
+def roles_sql(writer: str, reader: str, schema: str = "public") -> str:
+    """SQL that lets `writer` only append to (and read) the ledger and `reader` only read it.
+
+    Run it as the table's owner. The roles must exist (``CREATE ROLE office_clerk LOGIN``);
+    the names are quoted as identifiers.
+    """
+    w, r, s = ident(writer), ident(reader), ident(schema)
+    return "\n".join(
+        [
+            f"GRANT USAGE ON SCHEMA {s} TO {w}, {r};",
+            f"REVOKE ALL ON {s}.events, {s}.schema_version FROM {w}, {r};",
+            f"GRANT SELECT ON {s}.events, {s}.schema_version TO {w}, {r};",
+            f"GRANT INSERT ON {s}.events TO {w};",
+        ]
+    )
+
+
+def ident(name: str) -> str:
+    """`name` quoted as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
