@@ -1316,7 +1316,7 @@ def _fields_of(base: str) -> tuple[tuple[str, str, Decimal], ...]:
     if isinstance(loaded, rules.PointsRuleset):
         for clause in loaded.clauses:
             for name in rules.OVERRIDABLE:
-                value = getattr(clause, name)
+                value = getattr(clause, name, None)  # a kind has those it honours
                 if value is not None:
                     out.append((clause.id, name, value))
         return tuple(out)

@@ -30,7 +30,7 @@ from typing import Any
 
 from ledger.reader import EventRow
 from ledger.store import Ledger
-from rules import PointsRuleset
+from rules import DeadlineClause, PointsRuleset
 
 from .model import Scoreboard
 from .periods import Period
@@ -111,7 +111,7 @@ class PointsReplay(PointsState):
         """Apply the ruleset's clauses to the facts read; the period's scoreboard."""
         self.units.freeze(self.retracted)
         live = self.live("submission")
-        for clause in self.clauses("deadline"):
+        for clause in self.clauses(DeadlineClause):
             derive_deadline_vetoes(self, clause, live)
         score_submissions(self, live)
         score_adoptions(self)

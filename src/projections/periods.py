@@ -114,3 +114,29 @@ def _single(text: str, part: str) -> Period:
 def quarter_of(day: str) -> str:
     """``2016-08-03`` -> ``2016Q3``."""
     return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
+
+
+def window_of(day: str, per: str) -> str:
+    """The label of the cap window (``cap_per``) holding a day: ``2016-08-03`` per
+    ``quarter`` -> ``2016Q3``; per ``month`` ``2016-08``, ``half`` ``2016H2``, ``year`` ``2016``."""
+    if per == "quarter":
+        return quarter_of(day)
+    if per == "month":
+        return day[:7]
+    if per == "half":
+        return f"{day[:4]}H{1 if int(day[5:7]) <= 6 else 2}"
+    if per == "year":
+        return day[:4]
+    raise ValueError(f"cap_per {per!r}: expected quarter, half, year or month")
+
+
+def window_first(day: str, per: str) -> str:
+    """The first day of the cap window holding a day (where that window's cap opens)."""
+    month = int(day[5:7])
+    first_month = {
+        "quarter": (month - 1) // 3 * 3 + 1,
+        "half": 1 if month <= 6 else 7,
+        "year": 1,
+        "month": month,
+    }[per]
+    return f"{day[:4]}-{first_month:02d}-01"

@@ -8,6 +8,11 @@ Public API::
     rules.checklist_tables()         # {"suzhou-2015/city": Table, ...}
     rules.checklist_item("county/township", "1.4")
 
+A points ruleset's clauses are one record per trigger (``SubmissionClause``,
+``AdoptionClause``, ``InstructionClause``, ``ActivityClause``, ``RankingClause``,
+``GateClause``, ``DeadlineClause``, ``AwardClause``; ``Clause`` is their union),
+each with the fields its kind honours.
+
 Every failure to load is a :class:`RulesError` with a one-line message naming
 the file and the key path.
 """
@@ -17,37 +22,65 @@ from __future__ import annotations
 from rules.catalog import checklist_item, checklist_tables, fingerprint, load, shipped_ids
 from rules.errors import RulesError
 from rules.model import (
+    CAP_WINDOWS,
+    CLAUSE_KINDS,
     CLAUSE_TRIGGERS,
     OVERRIDABLE,
+    ActivityClause,
+    AdoptionClause,
+    AwardClause,
+    BaseClause,
+    CappedClause,
     Category,
     ChecklistRuleset,
     Clause,
+    DeadlineClause,
+    GateClause,
     InfoEvidence,
+    InstructionClause,
     Item,
     PointsRuleset,
+    RankingClause,
     Ruleset,
     RulesetHeader,
     Source,
+    SubmissionClause,
     Table,
+    clause_fields,
+    overridable_fields,
 )
 
 __all__ = [
+    "CAP_WINDOWS",
+    "CLAUSE_KINDS",
     "CLAUSE_TRIGGERS",
     "OVERRIDABLE",
+    "ActivityClause",
+    "AdoptionClause",
+    "AwardClause",
+    "BaseClause",
+    "CappedClause",
     "Category",
     "ChecklistRuleset",
     "Clause",
+    "DeadlineClause",
+    "GateClause",
     "InfoEvidence",
+    "InstructionClause",
     "Item",
     "PointsRuleset",
+    "RankingClause",
     "RulesError",
     "Ruleset",
     "RulesetHeader",
     "Source",
+    "SubmissionClause",
     "Table",
     "checklist_item",
     "checklist_tables",
+    "clause_fields",
     "fingerprint",
     "load",
+    "overridable_fields",
     "shipped_ids",
 ]

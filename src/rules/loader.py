@@ -12,24 +12,33 @@ decimal string, got 0.5`` (array indices count from 0).
 from __future__ import annotations
 
 import functools
-import json
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
+from rules.checks import (
+    BadValue,
+    check_codes,
+    check_ident,
+    check_not_negative,
+    check_text,
+    choices,
+    describe,
+    fail,
+)
+from rules.clauses import register_clause_hook, validate_clause
 from rules.errors import RulesError
 from rules.model import (
-    CLAUSE_TRIGGERS,
     ChecklistRuleset,
     Clause,
     InfoEvidence,
@@ -52,37 +61,7 @@ SHIPPED_IDS: tuple[str, ...] = (
 )
 
 FAMILIES = ("points", "checklist")
-CAP_WINDOWS = ("quarter",)
-ONCE = ("year", "info")
 INFO_MEASURES = ("adopted_per_month", "adopted_per_year", "submissions_per_year")
-
-#: Which optional clause fields each trigger uses. A field set on a clause whose
-#: trigger ignores it is refused: the replay engine would silently drop it.
-_CLAUSE_FIELDS: Mapping[str, frozenset[str]] = {
-    "submission": frozenset(
-        {"points", "cap", "cap_per", "once", "kinds", "below"}
-        | {"urgent", "commissioned", "categories"}
-    ),
-    "adoption": frozenset(
-        {"points", "single", "combined", "cap", "cap_per", "bonus", "once", "outlets"}
-        | {"kinds", "below", "urgent", "commissioned", "categories"}
-    ),
-    "instruction": frozenset(
-        {"points", "cap", "cap_per", "once", "levels", "kinds", "below"}
-        | {"urgent", "commissioned", "categories"}
-    ),
-    "activity": frozenset({"points", "cap", "cap_per", "once", "kinds", "below"}),
-    "ranking": frozenset({"points", "once", "kinds", "below", "ranking_source", "max_rank"}),
-    "gate": frozenset(
-        {"outlets", "requires_outlets", "kinds", "below", "urgent", "commissioned", "categories"}
-    ),
-    "deadline": frozenset(
-        {"hours", "veto_reason", "kinds", "below", "urgent", "commissioned", "categories"}
-    ),
-    "award": frozenset({"outlets", "min_items", "kinds", "below"}),
-}
-# The fields every clause has; never "not used".
-_CLAUSE_ALWAYS = frozenset({"id", "on", "section", "sentence", "interpretation", "summary"})
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -135,29 +114,6 @@ class ChecklistFile:
 
 
 # --------------------------------------------------------------------------- strict converter
-
-
-class BadValue(ValueError):
-    """A value of the wrong type or form; the message is shown as it is."""
-
-
-def describe(value: object) -> str:
-    """A short TOML-flavoured rendering of a bad value for error messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, datetime):
-        return f"the date-time {value.isoformat()}"
-    if isinstance(value, date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return repr(value)
 
 
 def canonical_decimal(value: Decimal) -> Decimal:
@@ -227,6 +183,18 @@ def _mapping_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callab
     return structure
 
 
+def _is_literal(type_: Any) -> bool:
+    return get_origin(type_) is Literal
+
+
+def _structure_literal(value: object, type_: Any) -> object:
+    # One of a closed list of words (cap_per, once): say which.
+    allowed = get_args(type_)
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise BadValue(f"expected one of {choices(allowed)}")
+
+
 def make_converter() -> cattrs.Converter:
     """The strict converter for ruleset and revision files."""
     converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -235,6 +203,8 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
     converter.register_structure_hook_factory(is_mapping, _mapping_hook_factory)
+    converter.register_structure_hook_func(_is_literal, _structure_literal)
+    register_clause_hook(converter)
     return converter
 
 
@@ -405,45 +375,18 @@ def load_shipped(ruleset_id: str) -> Ruleset:
 # --------------------------------------------------------------------------- validation
 
 
-def _fail(name: str, path: str, message: str) -> NoReturn:
-    raise RulesError(f"{name}: {path}: {message}")
-
-
-def _choices(values: Iterable[str]) -> str:
-    return ", ".join(values)
-
-
-def valid_outlet_pattern(pattern: str) -> bool:
-    """An outlet code, or ``prefix.*`` matching at least one outlet code."""
-    if pattern.endswith(".*"):
-        return any(codes.matches(outlet, (pattern,)) for outlet in codes.OUTLETS)
-    return pattern in codes.OUTLETS
-
-
-def check_ident(name: str, path: str, value: str) -> None:
-    """Ids are non-empty and carry no whitespace (they appear in reports and file keys)."""
-    if not value or any(ch.isspace() for ch in value):
-        _fail(name, path, f"expected a non-empty id without spaces, got {describe(value)}")
-
-
-def check_not_negative(name: str, path: str, value: Decimal | int | None) -> None:
-    """Maxima, caps, targets and the like are never negative."""
-    if value is not None and value < 0:
-        _fail(name, path, f"must not be negative, got {value}")
-
-
 def validate(ruleset: Ruleset, name: str) -> None:
     """Check a structured ruleset against the code lists and its own consistency."""
     header = ruleset.header
     check_ident(name, "id", header.id)
-    _check_text(name, "title", header.title)
-    _check_text(name, "source.document", header.source.document)
+    check_text(name, "title", header.title)
+    check_text(name, "source.document", header.source.document)
     if (
         header.effective_from is not None
         and header.effective_until is not None
         and header.effective_until < header.effective_from
     ):
-        _fail(
+        fail(
             name,
             "effective_until",
             f"{header.effective_until} is before effective_from {header.effective_from}",
@@ -454,65 +397,37 @@ def validate(ruleset: Ruleset, name: str) -> None:
         _validate_checklist(ruleset, name)
 
 
-def _check_text(name: str, path: str, value: str) -> None:
-    if not value.strip():
-        _fail(name, path, "must not be empty")
-
-
-def _check_codes(
-    name: str, path: str, values: Iterable[str], valid: Mapping[str, object], what: str
-) -> None:
-    for index, value in enumerate(values):
-        if value not in valid:
-            _fail(
-                name,
-                f"{path}[{index}]",
-                f"unknown {what} {describe(value)}; valid: {_choices(valid)}",
-            )
-
-
-def _check_outlets(name: str, path: str, patterns: Iterable[str]) -> None:
-    for index, pattern in enumerate(patterns):
-        if not valid_outlet_pattern(pattern):
-            _fail(
-                name,
-                f"{path}[{index}]",
-                f"{describe(pattern)} is not an outlet code nor a pattern matching one "
-                f'(e.g. "province.union.*"); outlets: {_choices(codes.OUTLETS)}',
-            )
-
-
 def check_target_key(name: str, path: str, key: str) -> None:
     """Target keys are unit kinds or department codes."""
     if key not in codes.UNIT_KINDS and key not in codes.DEPARTMENTS:
-        _fail(
+        fail(
             name,
             path,
-            f"{describe(key)} is neither a unit kind ({_choices(codes.UNIT_KINDS)}) "
-            f"nor a department code ({_choices(codes.DEPARTMENTS)})",
+            f"{describe(key)} is neither a unit kind ({choices(codes.UNIT_KINDS)}) "
+            f"nor a department code ({choices(codes.DEPARTMENTS)})",
         )
 
 
 def _validate_points(ruleset: PointsRuleset, name: str) -> None:
     if not ruleset.assessed_kinds:
-        _fail(name, "assessed_kinds", "must name at least one unit kind")
-    _check_codes(name, "assessed_kinds", ruleset.assessed_kinds, codes.UNIT_KINDS, "unit kind")
-    _check_codes(name, "hand_up_to", ruleset.hand_up_to, codes.UNIT_KINDS, "unit kind")
+        fail(name, "assessed_kinds", "must name at least one unit kind")
+    check_codes(name, "assessed_kinds", ruleset.assessed_kinds, codes.UNIT_KINDS, "unit kind")
+    check_codes(name, "hand_up_to", ruleset.hand_up_to, codes.UNIT_KINDS, "unit kind")
     for key, value in ruleset.targets.items():
         path = f"targets.{toml_key(key)}"
         check_target_key(name, path, key)
         check_not_negative(name, path, value)
     if not ruleset.clauses:
-        _fail(name, "clauses", "a points ruleset needs at least one clause")
+        fail(name, "clauses", "a points ruleset needs at least one clause")
     seen: dict[str, int] = {}
     for index, clause in enumerate(ruleset.clauses):
         path = f"clauses[{index}]"
         if clause.id in seen:
-            _fail(
+            fail(
                 name, f"{path}.id", f'"{clause.id}" is already the id of clauses[{seen[clause.id]}]'
             )
         seen[clause.id] = index
-        _validate_clause(clause, name, path)
+        validate_clause(clause, name, path)
 
 
 def toml_key(key: str) -> str:
@@ -520,113 +435,43 @@ def toml_key(key: str) -> str:
     return key if _BARE_KEY_RE.fullmatch(key) else f'"{key}"'
 
 
-def _validate_clause(clause: Clause, name: str, path: str) -> None:
-    check_ident(name, f"{path}.id", clause.id)
-    if clause.on not in CLAUSE_TRIGGERS:
-        _fail(
-            name,
-            f"{path}.on",
-            f"unknown trigger {describe(clause.on)}; valid: {_choices(CLAUSE_TRIGGERS)}",
-        )
-    _check_text(name, f"{path}.section", clause.section)
-    _check_text(name, f"{path}.sentence", clause.sentence)
-
-    # Fields the trigger does not use must keep their defaults.
-    used = _CLAUSE_FIELDS[clause.on] | _CLAUSE_ALWAYS
-    for field in attrs.fields(Clause):
-        if field.name not in used and getattr(clause, field.name) != field.default:
-            _fail(name, f"{path}.{field.name}", f'not used by a clause on "{clause.on}"')
-
-    _check_outlets(name, f"{path}.outlets", clause.outlets)
-    _check_outlets(name, f"{path}.requires_outlets", clause.requires_outlets)
-    _check_codes(name, f"{path}.levels", clause.levels, codes.LEVELS, "leader level")
-    _check_codes(name, f"{path}.kinds", clause.kinds, codes.UNIT_KINDS, "unit kind")
-    _check_codes(name, f"{path}.below", clause.below, codes.UNIT_KINDS, "unit kind")
-    _check_codes(name, f"{path}.categories", clause.categories, codes.CATEGORIES, "category")
-    if clause.veto_reason is not None and clause.veto_reason not in codes.VETO_REASONS:
-        _fail(
-            name,
-            f"{path}.veto_reason",
-            f"unknown veto reason {describe(clause.veto_reason)}; "
-            f"valid: {_choices(codes.VETO_REASONS)}",
-        )
-    if clause.cap_per is not None and clause.cap_per not in CAP_WINDOWS:
-        _fail(name, f"{path}.cap_per", f"expected one of {_choices(CAP_WINDOWS)}")
-    if clause.once is not None and clause.once not in ONCE:
-        _fail(name, f"{path}.once", f"expected one of {_choices(ONCE)}")
-    if (clause.cap is None) != (clause.cap_per is None):
-        _fail(name, f"{path}.cap", "cap and cap_per go together")
-    check_not_negative(name, f"{path}.cap", clause.cap)
-    check_not_negative(name, f"{path}.hours", clause.hours)
-
-    # What each trigger needs to be interpretable.
-    if clause.on == "adoption":
-        if clause.points is None and clause.single is None:
-            _fail(name, path, "an adoption clause needs points, or single (and combined)")
-        if clause.points is not None and clause.single is not None:
-            _fail(name, f"{path}.single", "give either points or single/combined, not both")
-        if clause.combined is not None and clause.single is None:
-            _fail(name, f"{path}.combined", "combined needs single")
-        if not clause.outlets:
-            _fail(name, f"{path}.outlets", "an adoption clause names its outlets")
-    elif clause.on in ("submission", "instruction", "activity", "ranking"):
-        if clause.points is None:
-            _fail(name, f"{path}.points", f'required for a clause on "{clause.on}"')
-    if clause.on == "instruction" and not clause.levels:
-        _fail(name, f"{path}.levels", "an instruction clause names its leader levels")
-    if clause.on == "gate" and not clause.outlets:
-        _fail(name, f"{path}.outlets", "a gate names the outlets it conditions")
-    if clause.on == "ranking":
-        if clause.ranking_source is None:
-            _fail(name, f"{path}.ranking_source", "required for a ranking clause")
-        if clause.max_rank is None or clause.max_rank < 1:
-            _fail(name, f"{path}.max_rank", "required for a ranking clause, at least 1")
-    if clause.on == "deadline" and (clause.hours is None or clause.veto_reason is None):
-        _fail(name, path, "a deadline clause needs hours and veto_reason")
-    if clause.on == "award":
-        if clause.min_items is None or clause.min_items < 1:
-            _fail(name, f"{path}.min_items", "required for an award clause, at least 1")
-        if not clause.outlets:
-            _fail(name, f"{path}.outlets", "an award clause names the outlets that count")
-
-
 def _validate_checklist(ruleset: ChecklistRuleset, name: str) -> None:
     if not ruleset.tables:
-        _fail(name, "tables", "a checklist ruleset needs at least one table")
+        fail(name, "tables", "a checklist ruleset needs at least one table")
     table_ids: dict[str, int] = {}
     for t_index, table in enumerate(ruleset.tables):
         t_path = f"tables[{t_index}]"
         check_ident(name, f"{t_path}.id", table.id)
         if table.id in table_ids:
-            _fail(name, f"{t_path}.id", f'"{table.id}" is already tables[{table_ids[table.id]}]')
+            fail(name, f"{t_path}.id", f'"{table.id}" is already tables[{table_ids[table.id]}]')
         table_ids[table.id] = t_index
-        _check_text(name, f"{t_path}.title", table.title)
+        check_text(name, f"{t_path}.title", table.title)
         if not table.categories:
-            _fail(name, f"{t_path}.categories", "a table needs at least one category")
+            fail(name, f"{t_path}.categories", "a table needs at least one category")
         numbers: set[int] = set()
         items: set[str] = set()
         for c_index, category in enumerate(table.categories):
             c_path = f"{t_path}.categories[{c_index}]"
             if category.number in numbers:
-                _fail(name, f"{c_path}.number", f"category {category.number} appears twice")
+                fail(name, f"{c_path}.number", f"category {category.number} appears twice")
             numbers.add(category.number)
-            _check_text(name, f"{c_path}.name", category.name)
+            check_text(name, f"{c_path}.name", category.name)
             check_not_negative(name, f"{c_path}.max", category.max)
             if not category.items:
-                _fail(name, f"{c_path}.items", "a category needs at least one item")
+                fail(name, f"{c_path}.items", "a category needs at least one item")
             for i_index, item in enumerate(category.items):
                 i_path = f"{c_path}.items[{i_index}]"
                 if not item.number.startswith(f"{category.number}."):
-                    _fail(
+                    fail(
                         name,
                         f"{i_path}.number",
                         f'"{item.number}" does not start with its category number '
                         f'"{category.number}."',
                     )
                 if item.number in items:
-                    _fail(name, f"{i_path}.number", f'"{item.number}" appears twice in {table.id}')
+                    fail(name, f"{i_path}.number", f'"{item.number}" appears twice in {table.id}')
                 items.add(item.number)
-                _check_text(name, f"{i_path}.text", item.text)
+                check_text(name, f"{i_path}.text", item.text)
                 check_not_negative(name, f"{i_path}.max", item.max)
                 check_not_negative(name, f"{i_path}.per_absence", item.per_absence)
                 if item.info is not None:
@@ -634,14 +479,14 @@ def _validate_checklist(ruleset: ChecklistRuleset, name: str) -> None:
             # The printed category and table maxima are sums: a mismatch is a typo.
             item_sum = sum((item.max for item in category.items), Decimal(0))
             if item_sum != category.max:
-                _fail(
+                fail(
                     name,
                     f"{c_path}.max",
                     f"{category.max} is not the sum of its items ({item_sum})",
                 )
         category_sum = sum((category.max for category in table.categories), Decimal(0))
         if category_sum != table.total:
-            _fail(
+            fail(
                 name,
                 f"{t_path}.total",
                 f"{table.total} is not the sum of its categories ({category_sum})",
@@ -650,5 +495,5 @@ def _validate_checklist(ruleset: ChecklistRuleset, name: str) -> None:
 
 def _validate_info(info: InfoEvidence, name: str, path: str) -> None:
     if info.measure not in INFO_MEASURES:
-        _fail(name, f"{path}.measure", f"expected one of {_choices(INFO_MEASURES)}")
+        fail(name, f"{path}.measure", f"expected one of {choices(INFO_MEASURES)}")
     check_not_negative(name, f"{path}.threshold", info.threshold)

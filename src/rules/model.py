@@ -7,8 +7,10 @@ Two families share one header (id, source document, effective dates, lineage):
 * :class:`ChecklistRuleset` — the fixed 100-point target checklists
   (suzhou-2015, county-targets): tables of items scored by an examiner.
 
-The replay engine (``projections``) interprets clauses by their ``on`` field;
-everything a regulation says that varies between rulesets is data here.
+A clause is one record per trigger (:class:`SubmissionClause`, :class:`AdoptionClause`,
+…; :data:`Clause` is their union): each has the fields its kind honours and no other.
+The replay engine (``projections.points``) has one module per kind; everything a
+regulation says that varies between rulesets is data here.
 """
 
 from __future__ import annotations
@@ -16,24 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar, Literal
 
 import attrs
 
-#: What a clause reacts to. ``gate`` clauses are conditions that zero an
-#: adoption; ``deadline`` derives a veto; ``award`` judges eligibility.
-CLAUSE_TRIGGERS = (
-    "submission",
-    "adoption",
-    "instruction",
-    "activity",
-    "ranking",
-    "gate",
-    "deadline",
-    "award",
-)
-
-#: The clause fields a revision may override (CONTRACT §6).
-OVERRIDABLE = ("points", "single", "combined", "cap")
+#: The windows a cap is counted in (``cap_per``): a unit's points under a capped
+#: clause never exceed ``cap`` in one calendar month, quarter, half-year or year.
+CAP_WINDOWS = ("quarter", "half", "year", "month")
+CapWindow = Literal["quarter", "half", "year", "month"]
 
 
 @attrs.frozen(kw_only=True)
@@ -46,36 +38,65 @@ class Source:
     issued: date | None = None
 
 
+# --------------------------------------------------------------------------- clauses
+#
+# One record per trigger (``on``), as Beancount has one record per directive: a
+# clause has exactly the fields its kind honours, so a field the engine would
+# ignore cannot be written (the loader refuses it, naming the fields the kind has).
+
+
 @attrs.frozen(kw_only=True)
-class Clause:
-    """One scoring rule, with the section and verbatim sentence that it implements."""
+class BaseClause:
+    """What every clause has: its id, its source, and the units it applies to."""
 
     id: str
-    on: str  # one of CLAUSE_TRIGGERS
     section: str  # e.g. "§五(一)1"
     sentence: str  # the original Chinese sentence, verbatim from the seed
     interpretation: str | None = None  # how an ambiguous sentence is read (RULES.md)
     summary: str | None = None  # one line in English: when the clause applies
+    kinds: tuple[str, ...] = ()  # unit kinds the clause applies to; empty = every kind
+    below: tuple[str, ...] = ()  # also units with an ancestor of one of these kinds
+
+    #: The values ``once`` may take on this kind (empty: the kind has no ``once``).
+    ONCE: ClassVar[tuple[str, ...]] = ()
+    #: Whether a ``cap`` per ``cap_per`` window limits what a unit earns under it.
+    CAPPED: ClassVar[bool] = False
+
+
+@attrs.frozen(kw_only=True)
+class SubmissionClause(BaseClause):
+    """Flat points per submission (报送), optionally capped per unit and window."""
+
+    on: Literal["submission"] = "submission"
+    points: Decimal
+    cap: Decimal | None = None
+    cap_per: CapWindow | None = None
+    urgent: bool | None = None  # the submission must (not) be urgent
+    commissioned: bool | None = None  # the submission must (not) be commissioned
+    categories: tuple[str, ...] = ()  # submission categories required
+
+    CAPPED: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class AdoptionClause(BaseClause):
+    """Points for an adoption (采用) by one of `outlets`: flat, or by mode."""
+
+    on: Literal["adoption"] = "adoption"
+    outlets: tuple[str, ...]  # outlet patterns ("central.*")
     points: Decimal | None = None
     single: Decimal | None = None  # adoption `mode` single (单条采用)
     combined: Decimal | None = None  # adoption `mode` combined (综合采用)
     cap: Decimal | None = None
-    cap_per: str | None = None  # "quarter": the cap window
+    cap_per: CapWindow | None = None
     bonus: bool = False  # adds on top of the base clause (principle 1)
-    once: str | None = None  # "year": once per unit and year; "info": once per info item
-    outlets: tuple[str, ...] = ()  # adoption/gate/award: outlet patterns ("central.*")
-    levels: tuple[str, ...] = ()  # instruction: leader levels
-    kinds: tuple[str, ...] = ()  # unit kinds the clause applies to; empty = every kind
-    below: tuple[str, ...] = ()  # also units with an ancestor of one of these kinds
-    urgent: bool | None = None  # submission must (not) be urgent
-    commissioned: bool | None = None  # submission must (not) be commissioned
-    categories: tuple[str, ...] = ()  # submission categories required
-    ranking_source: str | None = None
-    max_rank: int | None = None
-    requires_outlets: tuple[str, ...] = ()  # gate: a prior adoption by one of these lifts it
-    hours: Decimal | None = None  # deadline: the allowed delay
-    veto_reason: str | None = None  # deadline: the reason of the derived veto
-    min_items: int | None = None  # award: distinct adopted info items required
+    once: Literal["info"] | None = None  # "info": the clause scores an info item once
+    urgent: bool | None = None  # the info's submission must (not) be urgent
+    commissioned: bool | None = None
+    categories: tuple[str, ...] = ()
+
+    ONCE: ClassVar[tuple[str, ...]] = ("info",)
+    CAPPED: ClassVar[bool] = True
 
     def points_for(self, mode: str | None = None) -> Decimal:
         """The points this clause awards for an adoption `mode` (or its flat points)."""
@@ -86,6 +107,134 @@ class Clause:
         if self.points is not None:
             return self.points
         return self.single if self.single is not None else Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class InstructionClause(BaseClause):
+    """Points for a leader's instruction (批示) at one of `levels` (once per info and level)."""
+
+    on: Literal["instruction"] = "instruction"
+    levels: tuple[str, ...]  # leader levels
+    points: Decimal
+    cap: Decimal | None = None
+    cap_per: CapWindow | None = None
+    urgent: bool | None = None  # the info's submission must (not) be urgent
+    commissioned: bool | None = None
+    categories: tuple[str, ...] = ()
+
+    CAPPED: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class ActivityClause(BaseClause):
+    """Points for an activity a unit holds; ``once = "year"`` scores a unit's year once."""
+
+    on: Literal["activity"] = "activity"
+    points: Decimal
+    cap: Decimal | None = None
+    cap_per: CapWindow | None = None
+    once: Literal["year"] | None = None
+
+    ONCE: ClassVar[tuple[str, ...]] = ("year",)
+    CAPPED: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class RankingClause(BaseClause):
+    """Points for a ranking from `ranking_source` within the top `max_rank`."""
+
+    on: Literal["ranking"] = "ranking"
+    points: Decimal
+    ranking_source: str
+    max_rank: int
+    once: Literal["year"] | None = None  # "year": once per unit and ranking year
+
+    ONCE: ClassVar[tuple[str, ...]] = ("year",)
+
+
+@attrs.frozen(kw_only=True)
+class GateClause(BaseClause):
+    """A condition zeroing adoptions by `outlets`, unless one of `requires_outlets` came first."""
+
+    on: Literal["gate"] = "gate"
+    outlets: tuple[str, ...]
+    requires_outlets: tuple[str, ...] = ()  # a prior adoption by one of these lifts it
+    urgent: bool | None = None  # the info's submission must (not) be urgent
+    commissioned: bool | None = None
+    categories: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class DeadlineClause(BaseClause):
+    """A derived veto: a submission reported more than `hours` after its incident."""
+
+    on: Literal["deadline"] = "deadline"
+    hours: Decimal  # the allowed delay
+    veto_reason: str  # the reason of the derived veto
+    urgent: bool | None = None  # the submission must (not) be urgent
+    commissioned: bool | None = None
+    categories: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class AwardClause(BaseClause):
+    """Eligibility (principle 10): no veto, and `min_items` info items adopted by `outlets`."""
+
+    on: Literal["award"] = "award"
+    outlets: tuple[str, ...]
+    min_items: int  # distinct adopted info items required
+
+
+Clause = (
+    SubmissionClause
+    | AdoptionClause
+    | InstructionClause
+    | ActivityClause
+    | RankingClause
+    | GateClause
+    | DeadlineClause
+    | AwardClause
+)
+
+#: The kinds whose points a ``cap`` per ``cap_per`` window can limit (``CAPPED``).
+CappedClause = SubmissionClause | AdoptionClause | InstructionClause | ActivityClause
+
+#: The record of each trigger, in the order the engine runs them.
+CLAUSE_KINDS: Mapping[str, type[Clause]] = {
+    "submission": SubmissionClause,
+    "adoption": AdoptionClause,
+    "instruction": InstructionClause,
+    "activity": ActivityClause,
+    "ranking": RankingClause,
+    "gate": GateClause,
+    "deadline": DeadlineClause,
+    "award": AwardClause,
+}
+
+#: What a clause reacts to. ``gate`` clauses are conditions that zero an
+#: adoption; ``deadline`` derives a veto; ``award`` judges eligibility.
+CLAUSE_TRIGGERS = tuple(CLAUSE_KINDS)
+
+#: The numbers of a clause a revision may override where the base clause has them
+#: (CONTRACT §6); ``cap`` and ``cap_per`` it may also add where the kind is capped (§8.7).
+OVERRIDABLE = ("points", "single", "combined", "cap")
+CAP_FIELDS = ("cap", "cap_per")
+
+
+def clause_fields(kind: type[Clause]) -> tuple[str, ...]:
+    """The fields a clause of this kind has, in file order (``on`` after the id)."""
+    names = [field.name for field in attrs.fields(kind)]
+    names.remove("on")
+    return ("id", "on", *names[1:])
+
+
+def overridable_fields(clause: Clause) -> tuple[str, ...]:
+    """The fields a revision may set on `clause`: the numbers it has (§6), and a cap
+    with its window wherever its kind honours one (§8.7)."""
+    had = [field for field in OVERRIDABLE if getattr(clause, field, None) is not None]
+    if type(clause).CAPPED:
+        had += [field for field in CAP_FIELDS if field not in had]
+    return tuple(had)
 
 
 @attrs.frozen(kw_only=True)

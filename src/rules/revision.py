@@ -3,7 +3,8 @@
 A revision names the ruleset it ``extends`` (a shipped id, or the path of
 another revision, relative to the revision's own folder), overrides the
 numbers a clause already has (``points``, ``single``, ``combined``, ``cap``;
-for checklists ``points`` = the item's maximum and ``per_absence``), sets
+for checklists ``points`` = the item's maximum and ``per_absence``), may give a
+clause whose kind honours a cap a ``cap`` and ``cap_per`` (CONTRACT §8.7), sets
 targets, and may move ``effective_from``. Everything else — the clauses' order,
 triggers, sentences — stays the base's, so a revision is a what-if on numbers,
 not a new regulation.
@@ -22,14 +23,11 @@ from typing import Any, NoReturn
 
 import attrs
 
+from rules.checks import BadValue, check_ident, check_not_negative, choices, describe
 from rules.errors import RulesError
 from rules.loader import (
     SHIPPED_IDS,
-    BadValue,
-    check_ident,
-    check_not_negative,
     check_target_key,
-    describe,
     load_shipped,
     parse_decimal,
     parse_ruleset,
@@ -38,13 +36,14 @@ from rules.loader import (
     toml_key,
 )
 from rules.model import (
-    OVERRIDABLE,
+    CAP_WINDOWS,
     ChecklistRuleset,
     Clause,
     PointsRuleset,
     Ruleset,
     RulesetHeader,
     Table,
+    overridable_fields,
 )
 
 #: The overridable fields of a checklist item (clause id ``<table>/<item>``).
@@ -199,24 +198,59 @@ def _override_clauses(
         if clause is None:
             valid = ", ".join(by_id)
             _fail(name, path, f'no clause "{clause_id}" in {base.id}; valid clause ids: {valid}')
-        # A field that is None on the base clause is one the clause does not have.
-        had = [field for field in OVERRIDABLE if getattr(clause, field) is not None]
-        changes: dict[str, Any] = {}  # Decimals, by field name (evolve checks each name)
-        for field, raw in fields.items():
-            if field not in had:
-                _fail(
-                    name,
-                    f"{path}.{toml_key(field)}",
-                    f'clause "{clause_id}" has no field "{field}" to override; '
-                    f"valid fields: {', '.join(had) or 'none (it awards no points)'}",
-                )
-            value = _decimal(name, f"{path}.{toml_key(field)}", raw)
-            if field == "cap":
-                check_not_negative(name, f"{path}.cap", value)
-            notes.append(f"{tag}: {clause_id}.{field} {getattr(clause, field)} → {value}")
-            changes[field] = value
-        changed[clause_id] = attrs.evolve(clause, **changes)
+        changed[clause_id] = _override_clause(clause, fields, name, path, notes, tag)
     return tuple(changed.get(clause.id, clause) for clause in base.clauses)
+
+
+def _override_clause(
+    clause: Clause,
+    fields: Mapping[str, Any],
+    name: str,
+    path: str,
+    notes: list[str],
+    tag: str,
+) -> Clause:
+    """The clause with the numbers it has (§6) and, where its kind is capped, a cap and
+    its window (§8.7) set as the revision says."""
+    # A number that is None on the base clause is one the clause does not have.
+    valid = overridable_fields(clause)
+    changes: dict[str, Any] = {}  # by field name (evolve checks each name)
+    for field, raw in fields.items():
+        where = f"{path}.{toml_key(field)}"
+        if field not in valid:
+            _fail(
+                name,
+                where,
+                f'clause "{clause.id}" has no field "{field}" to override; '
+                f"valid fields: {', '.join(valid) or 'none (it awards no points)'}",
+            )
+        value: str | Decimal
+        if field == "cap_per":
+            value = _cap_window(name, where, raw)
+        else:
+            value = _decimal(name, where, raw)
+            if field == "cap":
+                check_not_negative(name, where, value)
+        before = getattr(clause, field)
+        notes.append(f"{tag}: {clause.id}.{field} {'none' if before is None else before} → {value}")
+        changes[field] = value
+    revised = attrs.evolve(clause, **changes)
+    capped = getattr(revised, "cap", None), getattr(revised, "cap_per", None)
+    if (capped[0] is None) != (capped[1] is None):
+        missing = "cap_per" if capped[1] is None else "cap"
+        _fail(
+            name,
+            f"{path}.{missing}",
+            f"required with {'cap' if missing == 'cap_per' else 'cap_per'}: a cap is counted "
+            f"per window ({choices(CAP_WINDOWS)})",
+        )
+    return revised
+
+
+def _cap_window(name: str, path: str, raw: object) -> str:
+    if isinstance(raw, str) and raw in CAP_WINDOWS:
+        return raw
+    _fail(name, path, f"expected one of {choices(CAP_WINDOWS)}, got {describe(raw)}")
 
 
 def _override_targets(

@@ -2,15 +2,16 @@
 
 Principle 1 (:func:`base_clause`, :func:`bonus_clauses`), principle 2
 (:func:`same_outlet_once`), principle 4's warning for an adoption dated before its
-submission (:func:`_warn_before_submission`), and the gate clauses that zero an
-adoption for some units (:func:`gate_of`).
+submission (:func:`_warn_before_submission`), the gate clauses that zero an
+adoption for some units (:func:`gate_of`), ``once = "info"`` (:func:`once_per_info`)
+and caps per unit and window (:mod:`.caps`, in business order).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from rules import Clause
+from rules import AdoptionClause, GateClause
 from vocabulary.codes import matches
 
 from .facts import Fact
@@ -23,22 +24,37 @@ def score_adoptions(state: PointsState) -> None:
     by_info: dict[str, list[Fact]] = defaultdict(list)
     for fact in live:
         by_info[fact.p["info"]].append(fact)
-    bonus_taken: set[tuple[str, str]] = set()
+    taken: dict[tuple[str, str], Fact] = {}  # once = "info": (clause, info) -> the fact
+    clauses = state.clauses(AdoptionClause)
+    # Earlier adoptions matter from where a cap window or a once-per-info clause opens.
+    opens = min(
+        ("" if c.once == "info" else state.caps.opens(c) for c in clauses),
+        default=state.period.first,
+    )
     for fact in same_outlet_once(state, live):
+        if fact.day < opens:
+            continue
         in_period = state.period.contains(fact.day)
         sub = state.submission_of(fact.p["info"])
         if in_period:
             _warn_before_submission(state, fact, sub)
-        gate = gate_of(state, fact, by_info[fact.p["info"]])
+        gate = gate_of(state, fact, by_info[fact.p["info"]], sub)
         if gate is not None:
             if in_period:
                 state.unscored(fact, gate_reason(gate, fact.p["outlet"]), gate)
             continue
-        # Bonus clauses once per info are taken by the first adoption that matches, even
-        # one before the period (it then scores in its own period).
-        hits = bonus_clauses(state, fact, sub, bonus_taken)
+        # Clauses once per info are taken by the first adoption that matches, even one
+        # before the period (it then scores in its own period); caps are used alike.
+        base = base_clause(state, fact, sub)
+        hits = bonus_clauses(state, fact, sub)
+        earning = once_per_info(state, fact, [] if base is None else [base], taken, in_period)
+        earning += once_per_info(state, fact, hits, taken, in_period)
         if in_period:
-            _score_one(state, fact, sub, hits)
+            _score_one(state, fact, base, earning)
+        else:
+            mode = fact.p.get("mode", "single")
+            for clause in earning:
+                state.caps.take(clause, fact, clause.points_for(mode))
 
 
 def same_outlet_once(state: PointsState, live: list[Fact]) -> list[Fact]:
@@ -69,21 +85,50 @@ def _warn_before_submission(state: PointsState, fact: Fact, sub: Fact | None) ->
         )
 
 
-def _score_one(state: PointsState, fact: Fact, sub: Fact | None, hits: list[Clause]) -> None:
+def _score_one(
+    state: PointsState, fact: Fact, base: AdoptionClause | None, earning: list[AdoptionClause]
+) -> None:
     outlet = fact.p["outlet"]
     mode = fact.p.get("mode", "single")
-    clause = base_clause(state, fact, sub)
-    if clause is not None:
-        state.earn(fact, clause, clause.points_for(mode), f"{outlet}, {mode}")
-    for bonus in hits:
-        state.earn(fact, bonus, bonus.points_for(mode), f"{outlet}, bonus")
-    if clause is None and not hits:
+    for clause in earning:
+        note = f"{outlet}, bonus" if clause.bonus else f"{outlet}, {mode}"
+        state.earn_capped(fact, clause, clause.points_for(mode), note)
+    if base is None and not earning:
         state.unscored(
             fact, f"no clause of {state.rules.id} scores outlet {outlet}{state.kind_note(fact)}"
         )
 
 
-def adoption_match(state: PointsState, clause: Clause, fact: Fact, sub: Fact | None) -> bool:
+def once_per_info(
+    state: PointsState,
+    fact: Fact,
+    clauses: list[AdoptionClause],
+    taken: dict[tuple[str, str], Fact],
+    in_period: bool,
+) -> list[AdoptionClause]:
+    """``once = "info"``: such a clause scores an info item for its first adoption that
+    matches; a later one earns nothing under it (traced, in the period)."""
+    info = fact.p["info"]
+    kept = []
+    for clause in clauses:
+        if clause.once != "info":
+            kept.append(clause)
+            continue
+        first = taken.setdefault((clause.id, info), fact)
+        if first is fact:
+            kept.append(clause)
+        elif in_period and not clause.bonus:
+            state.unscored(
+                fact,
+                f"{clause.id} scores {info} once; it scored for {first.id} (seq {first.seq})",
+                clause,
+            )
+    return kept
+
+
+def adoption_match(
+    state: PointsState, clause: AdoptionClause | GateClause, fact: Fact, sub: Fact | None
+) -> bool:
     """Whether an adoption clause matches: outlet, submission flags, unit conditions."""
     return (
         matches(fact.p["outlet"], clause.outlets)
@@ -92,40 +137,31 @@ def adoption_match(state: PointsState, clause: Clause, fact: Fact, sub: Fact | N
     )
 
 
-def base_clause(state: PointsState, fact: Fact, sub: Fact | None) -> Clause | None:
+def base_clause(state: PointsState, fact: Fact, sub: Fact | None) -> AdoptionClause | None:
     """Principle 1: the first base (not bonus) clause that matches, in ruleset order."""
     return next(
         (
             c
-            for c in state.clauses("adoption")
+            for c in state.clauses(AdoptionClause)
             if not c.bonus and adoption_match(state, c, fact, sub)
         ),
         None,
     )
 
 
-def bonus_clauses(
-    state: PointsState, fact: Fact, sub: Fact | None, taken: set[tuple[str, str]]
-) -> list[Clause]:
-    """Principle 1: the bonus clauses that add on top; `once = "info"` ones take the info."""
-    info = fact.p["info"]
-    hits = [
-        c
-        for c in state.clauses("adoption")
-        if c.bonus
-        and adoption_match(state, c, fact, sub)
-        and (c.once != "info" or (c.id, info) not in taken)
+def bonus_clauses(state: PointsState, fact: Fact, sub: Fact | None) -> list[AdoptionClause]:
+    """Principle 1: the bonus clauses that add on top of the base clause."""
+    return [
+        c for c in state.clauses(AdoptionClause) if c.bonus and adoption_match(state, c, fact, sub)
     ]
-    taken.update((c.id, info) for c in hits if c.once == "info")
-    return hits
 
 
-def gate_of(state: PointsState, fact: Fact, same_info: list[Fact]) -> Clause | None:
+def gate_of(
+    state: PointsState, fact: Fact, same_info: list[Fact], sub: Fact | None
+) -> GateClause | None:
     """The first gate clause that zeroes this adoption, or None."""
-    for gate in state.clauses("gate"):
-        if not matches(fact.p["outlet"], gate.outlets):
-            continue
-        if not state.applies(gate, fact.unit, fact.at):
+    for gate in state.clauses(GateClause):
+        if not adoption_match(state, gate, fact, sub):
             continue
         if gate.requires_outlets and any(
             other.at <= fact.at and matches(other.p["outlet"], gate.requires_outlets)
@@ -137,7 +173,7 @@ def gate_of(state: PointsState, fact: Fact, same_info: list[Fact]) -> Clause | N
     return None
 
 
-def gate_reason(gate: Clause, outlet: str) -> str:
+def gate_reason(gate: GateClause, outlet: str) -> str:
     """Why a gate zeroed an adoption (the trace's reason)."""
     if gate.requires_outlets:
         need = ", ".join(gate.requires_outlets)

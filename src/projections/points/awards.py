@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rules import Clause
+from rules import AwardClause
 from vocabulary.codes import matches
 
 from ..model import VetoMark
 from .state import PointsState
 
 
-def award_items(state: PointsState, award: Clause) -> dict[str, set[str]]:
+def award_items(state: PointsState, award: AwardClause) -> dict[str, set[str]]:
     """Per unit, the distinct info items of it (and of units handing to it) adopted by
     award outlets, year to date (whether or not those outlets score here)."""
     items: dict[str, set[str]] = defaultdict(set)
@@ -37,13 +37,17 @@ class AwardJudge:
     """The ruleset's award clause (if any) and what it counts, for one board."""
 
     def __init__(self, state: PointsState) -> None:
-        self.award = next(iter(state.clauses("award")), None)
+        self.state = state
+        self.award = next(iter(state.clauses(AwardClause)), None)
         self.items = award_items(state, self.award) if self.award is not None else {}
 
     def eligible(
-        self, unit: str, marks: tuple[VetoMark, ...], attributed_to: str | None
+        self, unit: str, marks: tuple[VetoMark, ...], attributed_to: str | None, end: str
     ) -> bool | None:
-        """Null without an award rule or for a unit that hands its points up (CONTRACT §7)."""
+        """Null without an award rule, for a unit that hands its points up (CONTRACT §7),
+        and for a unit the award's `kinds` and `below` leave out (as it stands at `end`)."""
         if self.award is None or attributed_to is not None:
             return None
-        return not marks and len(self.items.get(unit, ())) >= (self.award.min_items or 0)
+        if unit in self.state.units and not self.state.applies(self.award, unit, end):
+            return None
+        return not marks and len(self.items.get(unit, ())) >= self.award.min_items

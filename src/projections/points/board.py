@@ -16,9 +16,11 @@ from decimal import Decimal
 
 import attrs
 
+from rules import SubmissionClause
+
 from ..model import Line, Scoreboard, UnitScore, VetoMark, board_header
 from ..numbers import fmt
-from ..periods import quarter_of
+from ..periods import window_first, window_of
 from .awards import AwardJudge
 from .facts import Piece
 from .state import ZERO, PointsState, end_at
@@ -116,16 +118,16 @@ def _line(piece: Piece) -> Line:
 def _group_line(state: PointsState, pieces: list[Piece]) -> Line:
     """One line for a submission clause in one cap window (or the whole period)."""
     clause = pieces[0].clause
-    assert clause is not None
-    each = clause.points or ZERO
+    assert isinstance(clause, SubmissionClause)
+    each = clause.points
     earned = sum((p.points for p in pieces), ZERO)
     raw = each * len(pieces)
     note = f"{len(pieces)} × {fmt(each)} = {fmt(raw)}"
-    if clause.cap is not None:
-        window = quarter_of(pieces[0].fact.day)
+    if clause.cap is not None and clause.cap_per is not None:
+        window = window_of(pieces[0].fact.day, clause.cap_per)
         if earned < raw:
             note += f", capped at {fmt(clause.cap)} for {window}"
-        if state.period.first > state.period.quarter_first:
+        if state.period.first > window_first(state.period.first, clause.cap_per):
             # A month takes what earlier months of its quarter left of the cap.
             note += f" (what {window}'s earlier months left of the cap)"
     return Line(
@@ -235,7 +237,7 @@ def unit_score(
         target=target,
         target_met=None if target is None else total >= target,
         rank=None,
-        eligible=judge.eligible(unit, marks, attributed_to),
+        eligible=judge.eligible(unit, marks, attributed_to, end),
         vetoes=marks,
         lines=tuple(lines),
         trace=tuple(t for u, t in state.traces if u == unit) if state.with_trace else (),

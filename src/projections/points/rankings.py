@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rules import Clause
+from rules import RankingClause
 
 from .facts import Fact
-from .state import ZERO, PointsState
+from .state import PointsState
 
 
 def score_rankings(state: PointsState) -> None:
@@ -21,22 +21,22 @@ def score_rankings(state: PointsState) -> None:
             continue
         p = fact.p
         note = f"{p['source']} {p['year']} rank {p['rank']}"
-        state.earn(fact, chosen, chosen.points or ZERO, note)
+        state.earn(fact, chosen, chosen.points, note)
 
 
 def _choose(
     state: PointsState, fact: Fact, once: set[tuple[str, str, int]], in_period: bool
-) -> tuple[Clause | None, str]:
+) -> tuple[RankingClause | None, str]:
     """The clause that scores the ranking (taking its once-a-year slot), or None and why not."""
     p = fact.p
     reason = f"no clause of {state.rules.id} scores a ranking from {p['source']}"
-    for clause in state.clauses("ranking"):
+    for clause in state.clauses(RankingClause):
         if p["source"] != clause.ranking_source:
             continue
         if not state.applies(clause, fact.unit, fact.at):
             reason = f"{clause.id} scores only units of kind {', '.join(clause.kinds)}"
             continue
-        if clause.max_rank is not None and p["rank"] > clause.max_rank:
+        if p["rank"] > clause.max_rank:
             reason = f"{clause.id}: rank {p['rank']} is not within the top {clause.max_rank}"
             continue
         if int(fact.day[:4]) != p["year"]:

@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar, cast
 
-from rules import Clause, PointsRuleset
+from rules import BaseClause, Clause, PointsRuleset
+from rules.model import CappedClause
 
 from ..model import Trace, VetoMark
-from ..periods import Period
+from ..numbers import fmt
+from ..periods import Period, window_of
 from ..units import UnitHistory
+from .caps import Caps
 from .facts import Fact, Piece, business_order
+
+C = TypeVar("C", bound=BaseClause)
 
 ZERO = Decimal(0)
 
@@ -59,13 +65,14 @@ class PointsState:
         #: listed (with 0 if nothing scored) so that explain can show why (principle 8).
         self.active: set[str] = set()
         self._recipients: dict[tuple[str, int], str | None] = {}  # (unit, epoch)
-        self.by_trigger: dict[str, list[Clause]] = defaultdict(list)
+        self.caps = Caps(period)
+        self.by_kind: dict[type[BaseClause], list[BaseClause]] = defaultdict(list)
         for clause in ruleset.clauses:
-            self.by_trigger[clause.on].append(clause)
+            self.by_kind[type(clause)].append(clause)
 
-    def clauses(self, trigger: str) -> list[Clause]:
-        """The ruleset's clauses on `trigger`, in ruleset order."""
-        return self.by_trigger.get(trigger, [])
+    def clauses(self, kind: type[C]) -> list[C]:
+        """The ruleset's clauses of one kind (``AdoptionClause`` …), in ruleset order."""
+        return cast(list[C], self.by_kind.get(kind, []))
 
     # -- principle 6: retracted events never score, and stay in the trace ----------
 
@@ -116,6 +123,28 @@ class PointsState:
         """The event earns `points` under `clause` for its unit (a line, and a trace)."""
         self.award(fact, clause, points, note, group=group)
         self.trace(fact, "scored", points, clause, clause.summary or clause.id)
+
+    def earn_capped(
+        self,
+        fact: Fact,
+        clause: CappedClause,
+        points: Decimal,
+        note: str,
+        group: str | None = None,
+    ) -> None:
+        """:meth:`earn`, under what the clause's cap leaves (:class:`Caps`, in business
+        order): a cut is traced "capped"; a line shows what is left, if anything (a grouped
+        clause counts every event in its line)."""
+        allowed = self.caps.take(clause, fact, points)
+        if allowed == points or clause.cap is None or clause.cap_per is None:
+            self.earn(fact, clause, points, note, group=group)
+            return
+        cap, window = clause.cap, window_of(fact.day, clause.cap_per)
+        if group is not None or allowed > 0:
+            capped = note if group is not None else f"{note}, capped at {fmt(cap)} for {window}"
+            self.award(fact, clause, allowed, capped, group=group)
+        reason = f"{clause.id}: the cap of {fmt(cap)} for {window} is reached"
+        self.trace(fact, "capped", allowed, clause, reason)
 
     def award(
         self,
@@ -168,7 +197,18 @@ class PointsState:
         return None
 
 
-def flags_match(clause: Clause, sub: Fact | None) -> bool:
+class Flagged(Protocol):
+    """A clause of a kind that reads the submission's flags."""
+
+    @property
+    def urgent(self) -> bool | None: ...
+    @property
+    def commissioned(self) -> bool | None: ...
+    @property
+    def categories(self) -> tuple[str, ...]: ...
+
+
+def flags_match(clause: Flagged, sub: Fact | None) -> bool:
     """Whether the submission's flags (urgent, commissioned, category) meet the clause's."""
     p = sub.p if sub is not None else {}
     if clause.urgent is not None and p.get("urgent", False) != clause.urgent:

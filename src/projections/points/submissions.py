@@ -1,27 +1,24 @@
-"""Submission clauses: flat points per submission, capped per unit and quarter (dalian §五(一)1).
+"""Submission clauses: flat points per submission, capped per unit and window (dalian §五(一)1).
 
 The cap is applied to the unit that submitted, before anything is handed up
 (principle 5), in business order (at, seq); a month takes what earlier months of
-its quarter left of the cap.
+its quarter left of the cap (:mod:`.caps`). A submission clause is one line per
+cap window (or one for the period): ``24 × 0.5 = 12, capped at 10 for 2011Q3``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
+from rules import SubmissionClause
 
-from rules import Clause
-
-from ..numbers import fmt
-from ..periods import quarter_of
+from ..periods import window_of
 from .facts import Fact, business_order
-from .state import ZERO, PointsState, flags_match
+from .state import PointsState, flags_match
 
 
 def score_submissions(state: PointsState, live: list[Fact]) -> None:
     """Every submission clause over the live submissions; the rest stay unscored (principle 8)."""
     scored: set[str] = set()
-    for clause in state.clauses("submission"):
+    for clause in state.clauses(SubmissionClause):
         _score_clause(state, clause, live, scored)
     for fact in live:
         if fact.id not in scored and state.period.contains(fact.day):
@@ -32,28 +29,21 @@ def score_submissions(state: PointsState, live: list[Fact]) -> None:
             )
 
 
-def _score_clause(state: PointsState, clause: Clause, live: list[Fact], scored: set[str]) -> None:
-    period = state.period
-    used: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+def _score_clause(
+    state: PointsState, clause: SubmissionClause, live: list[Fact], scored: set[str]
+) -> None:
+    opens = state.caps.opens(clause)
     for fact in sorted(live, key=business_order):
-        if fact.day < period.quarter_first or not flags_match(clause, fact):
+        if fact.day < opens or not flags_match(clause, fact):
             continue
         if not state.applies(clause, fact.unit, fact.at):
             continue
-        points = clause.points or ZERO
-        group = clause.id
-        if clause.cap is not None:
-            window = quarter_of(fact.day)
-            key = (fact.unit or "", window)
-            points = min(points, max(clause.cap - used[key], ZERO))
-            used[key] += points
-            group = f"{clause.id}@{window}"
-        if not period.contains(fact.day):
-            continue  # an earlier month of the quarter: it used the cap, it scores elsewhere
+        if not state.period.contains(fact.day):
+            # An earlier month of the window: it uses the cap, it scores elsewhere.
+            state.caps.take(clause, fact, clause.points)
+            continue
         scored.add(fact.id)
-        if clause.cap is not None and points < (clause.points or ZERO):
-            state.award(fact, clause, points, "", group=group)
-            reason = f"{clause.id}: the cap of {fmt(clause.cap)} for {window} is reached"
-            state.trace(fact, "capped", points, clause, reason)
-        else:
-            state.earn(fact, clause, points, "", group=group)
+        group = clause.id
+        if clause.cap_per is not None:
+            group = f"{clause.id}@{window_of(fact.day, clause.cap_per)}"
+        state.earn_capped(fact, clause, clause.points, "", group=group)

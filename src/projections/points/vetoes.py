@@ -10,19 +10,22 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from rules import Clause
+from rules import DeadlineClause
 
 from ..model import VetoMark
 from .facts import Fact
-from .state import ZERO, PointsState
+from .state import PointsState, flags_match
 
 
-def derive_deadline_vetoes(state: PointsState, clause: Clause, live: list[Fact]) -> None:
-    """Derived vetoes: urgent items reported later than the clause allows after the incident."""
-    hours = clause.hours or ZERO
+def derive_deadline_vetoes(state: PointsState, clause: DeadlineClause, live: list[Fact]) -> None:
+    """Derived vetoes: submissions (those the clause's flags and unit conditions select, e.g.
+    urgent ones) reported later than the clause allows after their incident."""
+    hours = clause.hours
     for fact in live:
         p = fact.p
-        if not p.get("urgent") or "incident_at" not in p:
+        if "incident_at" not in p or not flags_match(clause, fact):
+            continue
+        if not state.applies(clause, fact.unit, fact.at):
             continue
         if not (state.period.year_first <= fact.day <= state.period.last):
             continue
@@ -31,7 +34,7 @@ def derive_deadline_vetoes(state: PointsState, clause: Clause, live: list[Fact])
             state.derived.append(
                 VetoMark(
                     event=fact.id,
-                    reason=clause.veto_reason or "late_report",
+                    reason=clause.veto_reason,
                     unit=fact.unit or "",
                     derived=True,
                     at=fact.at,

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
+import attrs
+
 from rules.catalog import fingerprint, load, shipped_ids
 from rules.loader import unstructure
-from rules.model import ChecklistRuleset, Clause, Item, PointsRuleset, Ruleset, RulesetHeader
+from rules.model import (
+    AdoptionClause,
+    ChecklistRuleset,
+    Clause,
+    Item,
+    PointsRuleset,
+    Ruleset,
+    RulesetHeader,
+)
 from vocabulary import codes
 
 from .safe import json_safe, visible_lines
@@ -74,63 +84,62 @@ def _source(header: RulesetHeader) -> str:
 
 
 def _points(clause: Clause) -> str:
-    if clause.single is not None:
+    if isinstance(clause, AdoptionClause) and clause.single is not None:
         text = f"single {clause.single}"
         if clause.combined is not None:
             text += f" / combined {clause.combined}"
         return text
-    if clause.points is not None:
-        return f"+{clause.points}" if clause.bonus else str(clause.points)
+    points = getattr(clause, "points", None)
+    if points is not None:
+        return f"+{points}" if getattr(clause, "bonus", False) else str(points)
     return "condition"
 
 
 def _cap(clause: Clause) -> str:
-    if clause.cap is None:
+    cap = getattr(clause, "cap", None)
+    if cap is None:
         return ""
-    return f"{clause.cap} per {clause.cap_per}" if clause.cap_per else str(clause.cap)
+    per = getattr(clause, "cap_per", None)
+    return f"{cap} per {per}" if per else str(cap)
+
+
+def _flag(value: bool | None, word: str) -> str | None:
+    return None if value is None else word if value else f"not {word}"
+
+
+#: The matching fields of the clause kinds, in words, in the order `matches:` lists them
+#: (a kind shows those of its fields that are set).
+_CONDITION_WORDS: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
+    ("outlets", lambda v: f"outlets {', '.join(v)}" if v else None),
+    ("levels", lambda v: f"levels {', '.join(v)}" if v else None),
+    ("kinds", lambda v: f"kinds {', '.join(v)}" if v else None),
+    ("below", lambda v: f"or below {', '.join(v)}" if v else None),
+    ("categories", lambda v: f"categories {', '.join(v)}" if v else None),
+    ("urgent", lambda v: _flag(v, "urgent")),
+    ("commissioned", lambda v: _flag(v, "commissioned")),
+    ("requires_outlets", lambda v: f"unless first adopted by {', '.join(v)}" if v else None),
+    ("ranking_source", lambda v: f"ranking {v}"),
+    ("max_rank", lambda v: f"rank ≤ {v}"),
+    ("hours", lambda v: f"more than {v} h after the incident"),
+    ("veto_reason", lambda v: f"veto {v}"),
+    ("min_items", lambda v: f"at least {v} adopted info items"),
+    ("once", lambda v: f"once per {v}" if v else None),
+    ("bonus", lambda v: "bonus (adds on top)" if v else None),
+)
 
 
 def _conditions(clause: Clause) -> list[str]:
     """The clause's matching fields, in words."""
-    out: list[str] = []
-
-    def listed(label: str, values: Iterable[str]) -> None:
-        values = list(values)
-        if values:
-            out.append(f"{label} {', '.join(values)}")
-
-    listed("outlets", clause.outlets)
-    listed("levels", clause.levels)
-    listed("kinds", clause.kinds)
-    listed("or below", clause.below)
-    listed("categories", clause.categories)
-    if clause.urgent is not None:
-        out.append("urgent" if clause.urgent else "not urgent")
-    if clause.commissioned is not None:
-        out.append("commissioned" if clause.commissioned else "not commissioned")
-    listed("unless first adopted by", clause.requires_outlets)
-    if clause.ranking_source is not None:
-        out.append(f"ranking {clause.ranking_source}")
-    if clause.max_rank is not None:
-        out.append(f"rank ≤ {clause.max_rank}")
-    if clause.hours is not None:
-        out.append(f"more than {clause.hours} h after the incident")
-    if clause.veto_reason is not None:
-        out.append(f"veto {clause.veto_reason}")
-    if clause.min_items is not None:
-        out.append(f"at least {clause.min_items} adopted info items")
-    if clause.once is not None:
-        out.append(f"once per {clause.once}")
-    if clause.bonus:
-        out.append("bonus (adds on top)")
-    return out
+    fields = attrs.fields_dict(type(clause))
+    words = (say(getattr(clause, key)) for key, say in _CONDITION_WORDS if key in fields)
+    return [word for word in words if word is not None]
 
 
 #: The notes a revision writes for each changed number (rules.revision), e.g.
 #: "revision r1 of dalian-2011: submission.points 0.5 → 1".
 _REVISION_NOTE = re.compile(
-    r"revision (?P<rid>\S+) of \S+: (?P<key>\S+)\.(?P<field>points|single|combined|cap|per_absence)"
-    r" (?P<change>.+)"
+    r"revision (?P<rid>\S+) of \S+: (?P<key>\S+)\."
+    r"(?P<field>points|single|combined|cap_per|cap|per_absence) (?P<change>.+)"
 )
 
 
@@ -249,7 +258,7 @@ def _points_lines(ruleset: PointsRuleset) -> list[str]:
         if clause.summary:
             lines += _wrap("when:      ", clause.summary, "   ")
         points = _points(clause)
-        if clause.cap is not None:
+        if _cap(clause):
             points += f"; cap {_cap(clause)}"
         lines.append(f"   points:    {points}")
         # A revision changes numbers, never the quoted sentence: say so next to it.
