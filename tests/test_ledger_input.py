@@ -88,7 +88,8 @@ CASES: list[tuple[str, Any, str]] = [
      ev("instruction", info="GL-1", level="city", unit="xuanwu"),
      "unit: info 'GL-1' was submitted by 'gulou' (event s1, seq 5), not 'xuanwu'"),
     ("bad outlet", ev("adoption", info="GL-1", outlet="city.union.weibo"),
-     f"outlet: unknown outlet 'city.union.weibo'; expected one of {codes_of(codes.OUTLETS)}"),
+     f"outlet: unknown outlet 'city.union.weibo'; expected one of {codes_of(codes.OUTLETS)}"
+     "; did you mean 'city.union.web.photo'?"),
     ("bad mode", ev("adoption", info="GL-1", outlet="city.union.bulletin", mode="double"),
      f"mode: unknown mode 'double'; expected one of {codes_of(codes.MODES)}"),
     ("bad level", ev("instruction", info="GL-1", level="mayor"),

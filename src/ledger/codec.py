@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Literal
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter
 
 from rules.strict import Strict
+from vocabulary.suggest import did_you_mean
 
 from .events import EVENT_TYPES, AnyEvent, Event
 
@@ -130,7 +132,11 @@ def structure(obj: Any) -> tuple[AnyEvent | None, list[tuple[str, str]]]:
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         return None, [
-            ("type", f"unknown type {_show(kind)}; expected one of {', '.join(EVENT_TYPES)}")
+            (
+                "type",
+                f"unknown type {_show(kind)}; expected one of {', '.join(EVENT_TYPES)}"
+                f"{did_you_mean(kind, EVENT_TYPES)}",
+            )
         ]
     body = {k: v for k, v in obj.items() if k != "type" and k not in LEDGER_FIELDS}
     try:
@@ -142,8 +148,9 @@ def structure(obj: Any) -> tuple[AnyEvent | None, list[tuple[str, str]]]:
 def _flatten(exc: BaseException, prefix: str = "") -> Any:
     """Yield (field, message) for every leaf of a cattrs exception group."""
     if isinstance(exc, ForbiddenExtraKeysError):
+        known = [field.name for field in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
-            yield (prefix + key, "unknown field")
+            yield (prefix + key, f"unknown field{did_you_mean(key, known)}")
         return
     if isinstance(exc, ExceptionGroup):
         for sub in exc.exceptions:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from vocabulary.codes import DEPARTMENT_KINDS
+from vocabulary.suggest import did_you_mean
 
 Issue = tuple[str, str]
 Payload = Mapping[str, Any]
@@ -149,7 +150,11 @@ class ReferenceChecker:
     def _registered(self, field: str, unit: str | None, issues: list[Issue]) -> bool:
         if unit not in self.units.units:
             issues.append(
-                (field, f"unit {unit!r} is not registered earlier in the log or this import")
+                (
+                    field,
+                    f"unit {unit!r} is not registered earlier in the log or this import"
+                    f"{did_you_mean(unit, self.units.units)}",
+                )
             )
             return False
         return True

@@ -14,6 +14,7 @@ from typing import Any
 
 from rules import checklist_item, checklist_tables
 from vocabulary import codes
+from vocabulary.suggest import did_you_mean
 
 Issue = tuple[str, str]  # (field, message)
 Issues = list[Issue]
@@ -27,7 +28,8 @@ Payload = Mapping[str, Any]
 def _code(p: Payload, out: Issues, field: str, table: Mapping[str, Any], what: str) -> None:
     value = p.get(field)
     if value is not None and value not in table:
-        out.append((field, f"unknown {what} {value!r}; expected one of {', '.join(table)}"))
+        expected = f"expected one of {', '.join(table)}{did_you_mean(value, table)}"
+        out.append((field, f"unknown {what} {value!r}; {expected}"))
 
 
 def _text(p: Payload, out: Issues, *fields: str) -> None:
@@ -111,13 +113,18 @@ def _assessment(p: Payload, out: Issues) -> None:
     tables = checklist_tables()
     table, number = p["table"], p["item"]
     if table not in tables:
-        out.append(("table", f"unknown table {table!r}; expected one of {', '.join(tables)}"))
+        expected = f"expected one of {', '.join(tables)}{did_you_mean(table, tables)}"
+        out.append(("table", f"unknown table {table!r}; {expected}"))
         return
     item = checklist_item(table, number)
     if item is None:
         numbers = [i.number for c in tables[table].categories for i in c.items]
         out.append(
-            ("item", f"unknown item {number!r} of {table}; expected one of {', '.join(numbers)}")
+            (
+                "item",
+                f"unknown item {number!r} of {table}; expected one of {', '.join(numbers)}"
+                f"{did_you_mean(number, numbers)}",
+            )
         )
         return
     for field in ("score", "self_score"):

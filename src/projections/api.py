@@ -16,6 +16,7 @@ import attrs
 import rules
 from ledger.errors import LedgerError
 from ledger.store import Ledger
+from vocabulary.suggest import did_you_mean
 
 from .checklists import replay_checklist
 from .engine import replay_points
@@ -135,8 +136,12 @@ def _no_unit(ledger: Ledger, unit: str, board: Board) -> str:
     known = {u.unit for u in board.units}
     if not known:
         return f"unit {unit!r}: nothing to list under {board.ruleset} for {board.period}"
-    hint = "registered, but not listed" if ledger.is_registered(unit) else "not a registered unit"
-    return f"unit {unit!r}: {hint} under {board.ruleset} for {board.period}"
+    if ledger.is_registered(unit):
+        return f"unit {unit!r}: registered, but not listed under {board.ruleset} for {board.period}"
+    return (
+        f"unit {unit!r}: not a registered unit under {board.ruleset} for {board.period}"
+        f"{did_you_mean(unit, known)}"
+    )
 
 
 def explain(

@@ -12,6 +12,7 @@ from rules.errors import RulesError
 from rules.loader import SHIPPED_IDS, load_shipped, unstructure
 from rules.model import ChecklistRuleset, Item, Ruleset, Table
 from rules.revision import load_path
+from vocabulary.suggest import did_you_mean
 
 
 def shipped_ids() -> tuple[str, ...]:
@@ -35,7 +36,7 @@ def load(ref: str | os.PathLike[str]) -> Ruleset:
     if not path.is_file():
         raise RulesError(
             f"{os.fspath(ref)}: neither a shipped ruleset ({', '.join(SHIPPED_IDS)}) "
-            "nor a revision file"
+            f"nor a revision file{did_you_mean(os.fspath(ref), SHIPPED_IDS)}"
         )
     return load_path(path, os.fspath(ref))
 

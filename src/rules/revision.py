@@ -45,6 +45,7 @@ from rules.model import (
     Table,
     overridable_fields,
 )
+from vocabulary.suggest import did_you_mean
 
 #: The overridable fields of a checklist item (clause id ``<table>/<item>``).
 CHECKLIST_OVERRIDABLE = ("points", "per_absence")
@@ -156,7 +157,7 @@ def _base(extends: str, path: Path, name: str, chain: tuple[_Link, ...]) -> Rule
             name,
             "extends",
             f"{describe(extends)} is neither a shipped ruleset ({', '.join(SHIPPED_IDS)}) "
-            f"nor a file ({base_path})",
+            f"nor a file ({base_path}){did_you_mean(extends, SHIPPED_IDS)}",
         )
     return _load(base_path, str(base_path), chain)
 
@@ -196,7 +197,7 @@ def _override_clauses(
         path = f"override.{toml_key(clause_id)}"
         clause = by_id.get(clause_id)
         if clause is None:
-            valid = ", ".join(by_id)
+            valid = ", ".join(by_id) + did_you_mean(clause_id, by_id)
             _fail(name, path, f'no clause "{clause_id}" in {base.id}; valid clause ids: {valid}')
         changed[clause_id] = _override_clause(clause, fields, name, path, notes, tag)
     return tuple(changed.get(clause.id, clause) for clause in base.clauses)

@@ -20,24 +20,15 @@ from ledger.recorder_postgres import database_errors, scrub
 from ledger.store import Entry, Ledger, shown
 
 from .cli_circular import add_circular_command
-from .cli_reports import DB_HELP, RECORDED_BY_HELP, add_report_commands
+from .cli_help import Parser as _Parser
+from .cli_help import UsageError as UsageError
+from .cli_help import add_examples
+from .cli_reports import DB_HELP, NEW_DB_HELP, RECORDED_BY_HELP, add_report_commands
 from .render.safe import visible
 
 EXIT_DAMAGE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
-
-
-class UsageError(LedgerError):
-    """Bad arguments: reported as one line, exit 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line instead of a usage block."""
-
-    def error(self, message: str) -> NoReturn:
-        where = self.prog.removeprefix("scoreledger").strip() or "usage"
-        raise UsageError(f"{where}: {message} (see --help)")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -87,29 +78,49 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(
         prog="scoreledger",
-        description="An event-sourced ledger of trade-union information-work scores.",
+        description="An event-sourced ledger of trade-union information-work scores: "
+        "append events, replay them under a regulation, explain every point.",
     )
     parser.add_argument("--version", action="version", version=f"scoreledger {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("import", help="append events from JSON Lines files (- for stdin)")
-    p.add_argument("db", metavar="DB", help=DB_HELP)
-    p.add_argument("files", metavar="FILE", nargs="+")
+    p = sub.add_parser(
+        "import",
+        help="append events from JSON Lines files (- for stdin)",
+        description="Append events from JSON Lines files (one event a line, CONTRACT §2) as "
+        "one transaction: one bad line anywhere appends nothing. An event already in the "
+        "ledger (same id, same content) is counted as a duplicate.",
+    )
+    p.add_argument("db", metavar="DB", help=NEW_DB_HELP)
+    p.add_argument(
+        "files", metavar="FILE", nargs="+", help="JSON Lines files to read, - for standard input"
+    )
     p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
     p.set_defaults(run=_cmd_import)
 
-    p = sub.add_parser("export", help="write the log back out as JSON Lines, in order")
+    p = sub.add_parser(
+        "export",
+        help="write the log back out as JSON Lines, in order",
+        description="Write every event to standard output as JSON Lines, in seq order, with "
+        "seq, recorded_at, recorded_by and hash.",
+    )
     p.add_argument("db", metavar="DB", help=DB_HELP)
-    p.add_argument("--format", choices=["jsonl"], default="jsonl")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="jsonl (the only one)")
     p.set_defaults(run=_cmd_export)
 
-    p = sub.add_parser("verify", help="re-check the hash chain and the append-only guards")
+    p = sub.add_parser(
+        "verify",
+        help="re-check the hash chain and the append-only guards",
+        description="Recompute the hash chain and check the append-only guards; print OK "
+        "with the head (SEQ:HASH), or the first damaged seq (exit 1).",
+    )
     p.add_argument("db", metavar="DB", help=DB_HELP)
     p.set_defaults(run=_cmd_verify)
 
     add_report_commands(sub)
     add_circular_command(sub)
+    add_examples(parser)
     return parser
 
 

@@ -8,7 +8,7 @@ from ledger.store import Ledger
 from projections.circular import circular
 
 from .cli_output import add_output_options, emit
-from .cli_reports import DB_HELP, PERIOD_HELP, _Parser
+from .cli_reports import _Parser, add_replay_arguments
 from .cli_xlsx import write_xlsx_report
 from .render.circular import circular_csv, circular_json, circular_text
 from .render.labels import resolve_lang
@@ -38,12 +38,7 @@ def add_circular_command(sub: argparse._SubParsersAction[_Parser]) -> None:
         description="The circular (通报) of a period under a points ruleset: per unit kind, "
         "the ranked units with the items adopted at each level, instructions, total, target, "
         "eligibility and vetoes; the ledger's head (SEQ:HASH) in its header.",
-        epilog="example: scoreledger circular demo.sqlite --ruleset dalian-2011 "
-        "--period 2011Q1..2011Q3 --lang zh",
     )
-    p.add_argument("db", metavar="DB", help=DB_HELP)
-    p.add_argument("--ruleset", required=True, help="a points ruleset: shipped id or revision")
-    p.add_argument("--period", required=True, help=PERIOD_HELP)
-    p.add_argument("--as-of", dest="as_of", help="replay events recorded at or before T")
+    add_replay_arguments(p)  # --ruleset: a points ruleset
     add_output_options(p, ["text", "csv", "json", "xlsx"])
     p.set_defaults(run=_cmd_circular)
