@@ -236,3 +236,125 @@ def test_rules_show_prints_a_new_cap(tmp_path: Path, cli: Run) -> None:
     doc = json.loads(cli("rules", "show", ruleset, "--format", "json").stdout)
     clause = next(c for c in doc["clauses"] if c["id"] == "adopt.city_union")
     assert (clause["cap"], clause["cap_per"]) == ("6", "quarter")
+
+
+# -- revisions may add caps (CONTRACT §8.7) -----------------------------------------------
+
+CAP_REVISION = """id = "dalian-2011-cap"
+extends = "dalian-2011"
+
+[override."adopt.city_union"]
+cap = "6"
+cap_per = "quarter"
+"""
+
+
+def test_a_revision_caps_city_union_adoptions_per_quarter(
+    tmp_path: Path, cli: Run, write_jsonl: Callable[..., Path]
+) -> None:
+    db = tmp_path / "ledger.sqlite"
+    imported = cli("import", db, write_jsonl(tmp_path / "events.jsonl", EVENTS))
+    assert imported.returncode == 0, imported.stderr
+    revision = tmp_path / "cap.toml"
+    revision.write_text(CAP_REVISION, encoding="utf-8")
+
+    def run(*args: object) -> Any:
+        out = cli(*args, "--format", "json")
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    scored = run("score", db, "--ruleset", revision, "--period", "2011Q3")
+    units = {u["unit"]: u for u in scored["units"]}
+    assert (units["shahekou"]["total"], units["dl-port"]["total"]) == ("18", "4.5")
+    city_union = [ln for ln in units["shahekou"]["lines"] if ln["clause"] == "adopt.city_union"]
+    assert [(ln["points"], ln["events"], ln["note"]) for ln in city_union] == [
+        ("4", ["a1"], "city.union.bulletin, single"),
+        ("2", ["a2"], "city.union.bulletin, single, capped at 6 for 2011Q3"),
+    ]
+    explained = run(
+        "explain", db, "--ruleset", revision, "--period", "2011Q3", "--unit", "shahekou"
+    )
+    trace = {t["event"]: t for t in explained["unit"]["trace"]}
+    assert (trace["a2"]["status"], trace["a2"]["points"]) == ("capped", "2")
+    assert (trace["a3"]["status"], trace["a3"]["points"]) == ("capped", "0")
+    text = cli("explain", db, "--ruleset", revision, "--period", "2011Q3", "--unit", "shahekou")
+    assert "adopt.city_union: the cap of 6 for 2011Q3 is reached" in text.stdout
+
+    diffed = run(
+        "diff", db, "--period", "2011Q3", "--ruleset", "dalian-2011", "--against", revision
+    )
+    rows = {u["unit"]: (u["a"], u["b"], u["delta"]) for u in diffed["units"]}
+    assert rows["shahekou"] == ("22", "18", "-4")
+    assert rows["dl-port"] == ("4.5", "4.5", "0")
+    shown = cli("rules", "show", revision).stdout
+    assert "single 4 / combined 2; cap 6 per quarter" in shown
+    assert "revised:   dalian-2011-cap: cap none → 6" in shown
+    assert "revised:   dalian-2011-cap: cap_per none → quarter" in shown
+
+
+def write_revision(tmp_path: Path, body: str, base: str = "dalian-2011") -> Path:
+    path = tmp_path / "r.toml"
+    path.write_text(f'id = "r"\nextends = "{base}"\n{body}', encoding="utf-8")
+    return path
+
+
+def revision_error(path: Path) -> str:
+    with pytest.raises(RulesError) as info:
+        rules.load(path)
+    return str(info.value).replace(str(path), path.name)
+
+
+def test_a_revision_may_change_the_window_of_a_cap(tmp_path: Path) -> None:
+    path = write_revision(tmp_path, '[override.submission]\ncap_per = "month"\n')
+    revised = rules.load(path)
+    assert isinstance(revised, PointsRuleset)
+    assert (revised.clause("submission").cap, revised.clause("submission").cap_per) == (  # type: ignore[union-attr]
+        Decimal(10),
+        "month",
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "body", "expected"),
+    [
+        (
+            "dalian-2011",
+            '[override."adopt.city_union"]\ncap = "6"\n',
+            'r.toml: override."adopt.city_union".cap_per: required with cap: a cap is '
+            "counted per window (quarter, half, year, month)",
+        ),
+        (
+            "dalian-2011",
+            '[override."adopt.city_union"]\ncap = "6"\ncap_per = "week"\n',
+            'r.toml: override."adopt.city_union".cap_per: expected one of quarter, half, '
+            'year, month, got "week"',
+        ),
+        (
+            "dalian-2011",
+            '[override."adopt.city_union"]\ncap = "-1"\ncap_per = "year"\n',
+            'r.toml: override."adopt.city_union".cap: must not be negative, got -1',
+        ),
+        (
+            "dalian-2011",
+            '[override."urgent.deadline"]\ncap = "1"\ncap_per = "year"\n',
+            'r.toml: override."urgent.deadline".cap: clause "urgent.deadline" has no field '
+            '"cap" to override; valid fields: none (it awards no points)',
+        ),
+        (
+            "changzhou-2016",
+            '[override."bonus.province_top10"]\ncap = "1"\ncap_per = "year"\n',
+            'r.toml: override."bonus.province_top10".cap: clause "bonus.province_top10" has '
+            'no field "cap" to override; valid fields: points',
+        ),
+        (
+            "dalian-2011",
+            '[override."instr.central"]\nlevels = "1"\n',
+            'r.toml: override."instr.central".levels: clause "instr.central" has no field '
+            '"levels" to override; valid fields: points, cap, cap_per',
+        ),
+    ],
+)
+def test_a_revision_cannot_cap_what_its_kind_does_not_honour(
+    tmp_path: Path, base: str, body: str, expected: str
+) -> None:
+    assert revision_error(write_revision(tmp_path, body, base)) == expected
