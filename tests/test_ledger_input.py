@@ -187,6 +187,50 @@ CASES: list[tuple[str, Any, str]] = [
     ("a field given twice, spaced out",
      '{"id" : "x1", "type" : "activity", "type" : "veto", "at" : "2016-04-02"}',
      "type: given twice in one object; give each field once"),
+    # Issue 11.5: a repeated key is found whatever the spacing or escaping (not a screen).
+    ("a field given twice, space before the colon",
+     '{"id": "x1", "type": "adjustment", "at": "2016-04-02", "unit": "gulou", '
+     '"points":"2", "reason": "r", "points" :"-2"}',
+     "points: given twice in one object; give each field once"),
+    ("a field given twice, once escaped",
+     '{"id": "x1", "type": "adjustment", "at": "2016-04-02", "unit": "gulou", '
+     '"points":"2", "reason": "r", "p\\u006fints":"-2"}',
+     "points: given twice in one object; give each field once"),
+    ("a field given twice, tab and newline-free whitespace",
+     '{"id":"x1","type":"adjustment","at":"2016-04-02","unit":"gulou","points"\t:"2",'
+     '"reason":"r:\\"","points"\t:\t"-2"}',
+     "points: given twice in one object; give each field once"),
+    ("a key inside a string does not hide a repeat",
+     '{"id":"x1","type":"adjustment","at":"2016-04-02","unit":"gulou","points":"2",'
+     '"reason":"\\":", "points" :"-2"}',
+     "points: given twice in one object; give each field once"),
+    # Issue 11.5: decimals that cannot be held exactly are refused, never rounded.
+    ("a decimal of 30 significant digits",
+     ev("adjustment", unit="gulou", points="0.50000000000000000000000000001", reason="r"),
+     'points: "0.50000000000000000000000000001" cannot be held exactly: a decimal has at '
+     "most 12 digits before the point and 7 after, so that every sum stays exact"),
+    ("a decimal of 13 whole digits",
+     ev("adjustment", unit="gulou", points="1234567890123", reason="r"),
+     'points: "1234567890123" cannot be held exactly: a decimal has at most 12 digits before '
+     "the point and 7 after, so that every sum stays exact"),
+    ("an assessment of 8 decimals",
+     ev("assessment", unit="gulou", table="county/township", item="1.4", score="0.12345678"),
+     'score: "0.12345678" cannot be held exactly: a decimal has at most 12 digits before '
+     "the point and 7 after, so that every sum stays exact"),
+    # Integers: 64-bit, refused in the same words whichever parser read them.
+    ("rank 2**63 (an int to orjson)",
+     ev("ranking", unit="gulou", source="province.union.annual", year=2016, rank=2**63),
+     "rank: expected a whole number, got one beyond 64 bits (≈9.22e+18)"),
+    ("rank 2**64 (a float to orjson)",
+     ev("ranking", unit="gulou", source="province.union.annual", year=2016, rank=2**64),
+     "rank: expected a whole number, got one beyond 64 bits (≈1.84e+19)"),
+    ("rank of 5,000 digits (beyond Python's int() limit)",
+     '{"id": "x1", "type": "ranking", "at": "2016-04-02", "unit": "gulou", '
+     '"source": "province.union.annual", "year": 2016, "rank": ' + "9" * 5000 + "}",
+     "rank: expected a whole number, got one beyond 64 bits"),
+    ("year -2**63-1",
+     ev("ranking", unit="gulou", source="province.union.annual", year=-(2**63) - 1, rank=1),
+     "year: expected a whole number, got one beyond 64 bits (≈-9.22e+18)"),
     ("JSON nested too deeply", "[" * 100_000 + "]" * 100_000,
      "invalid JSON: nested too deeply (an event is a flat object)"),
     ("rank 0", ev("ranking", unit="gulou", source="province.union.annual", year=2016, rank=0),

@@ -83,7 +83,12 @@ def format_decimal(value: Decimal) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    try:
+        text = json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value)
+    except ValueError:  # Python prints no int of over 4,300 digits (an API caller's value)
+        text = "a number of thousands of digits"
+    except RecursionError:
+        text = "a value nested too deeply"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
 from .errors import LedgerError, Location
-from .normalize import LoadError, loads
+from .normalize import LoadError, dumps_bytes, loads
 from .store import Entry, Ledger, ParseFailure
 
 
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _integer(text: str) -> int | float:
+    # Python's int() refuses over 4,300 digits; such a number is infinite as orjson would
+    # see it, so the field's check refuses it in the same words whichever parser read it.
+    return int(text) if len(text) <= 4000 else float(text)
+
+
+#: A JSON string token (escapes included). In valid JSON no '"' stands outside a string,
+#: so matching from the start of a line visits exactly the line's string tokens.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
 
 def parse_line(raw: bytes) -> Any:
@@ -25,11 +37,8 @@ def parse_line(raw: bytes) -> Any:
         pass  # decode again with the standard library, whose messages name the column
     else:
         # JSON parsers keep the last of two equal keys; an audit log must not drop the other.
-        # Counting '":' is a cheap screen (a key ends so); only a mismatch costs a second parse.
-        if type(obj) is dict and raw.count(b'":') != len(obj):
-            twice = _repeated_key(raw)
-            if twice is not None:
-                return ParseFailure("given twice in one object; give each field once", twice)
+        if _dropped_a_pair(raw, obj):
+            return _repeated(raw)
         return obj
     try:
         text = raw.decode("utf-8")
@@ -37,7 +46,14 @@ def parse_line(raw: bytes) -> Any:
         return ParseFailure(f"not UTF-8 (byte {exc.start + 1})")
     try:
         # Without the line end: a truncated line is "unterminated", not "control character".
-        return json.loads(text.rstrip("\r\n"), parse_constant=_no_constants)
+        return json.loads(
+            text.rstrip("\r\n"),
+            parse_constant=_no_constants,
+            parse_int=_integer,
+            object_pairs_hook=_unique,
+        )
+    except _Repeated as exc:
+        return ParseFailure("given twice in one object; give each field once", exc.key)
     except json.JSONDecodeError as exc:
         return ParseFailure(f"invalid JSON: {exc.msg} (column {exc.colno})")
     except ValueError as exc:
@@ -46,23 +62,61 @@ def parse_line(raw: bytes) -> Any:
         return ParseFailure("invalid JSON: nested too deeply (an event is a flat object)")
 
 
-def _repeated_key(raw: bytes) -> str | None:
-    """The first key that appears twice in one object of the line, if any."""
-    repeated: list[str] = []
+def _dropped_a_pair(raw: bytes, obj: Any) -> bool:
+    """Whether parsing `raw` (valid JSON) into `obj` dropped a (key, value) pair: a proof,
+    not a screen, whatever the spacing or escapes.
 
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: set[str] = set()
-        for key, _ in items:
-            if key in seen:
-                repeated.append(key)
-            seen.add(key)
-        return dict(items)
+    A parse keeps one pair per key of an object, so it drops pairs only where a key repeats.
+    Without a backslash in the line every '"' opens or closes a string and no string holds
+    one; a dropped pair takes at least its key's two quotes with it, and writing `obj` back
+    out (orjson, compact) writes exactly two per string kept. So the counts of '"' differ
+    exactly when a pair was dropped. With a backslash, the ':' outside the strings (one per
+    key) are counted against the pairs kept instead.
+    """
+    if b"\\" not in raw:
+        return raw.count(b'"') != dumps_bytes(obj).count(b'"')
+    return _STRING.sub(b"", raw).count(b":") != _key_count(obj)
 
+
+def _key_count(value: Any) -> int:
+    """How many (key, value) pairs the objects of a decoded value hold, nested ones too
+    (without recursion: orjson reads lists nested deeper than Python's stack allows)."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            count += len(item)
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return count
+
+
+class _Repeated(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object_pairs_hook that refuses a key given twice in one object."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _Repeated(key)
+        seen.add(key)
+    return dict(pairs)
+
+
+def _repeated(raw: bytes) -> ParseFailure:
+    """The failure naming the first key given twice (the line is valid JSON: orjson read it)."""
     try:
-        json.loads(raw, object_pairs_hook=pairs)
+        json.loads(raw, object_pairs_hook=_unique, parse_int=_integer)
+    except _Repeated as exc:
+        return ParseFailure("given twice in one object; give each field once", exc.key)
     except (ValueError, RecursionError):
-        return None
-    return repeated[0] if repeated else None
+        pass
+    return ParseFailure("given twice in one object; give each field once")
 
 
 def read_jsonl(name: str, stream: IO[bytes] | None = None) -> Iterator[Entry]:

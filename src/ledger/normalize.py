@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from rules.strict import DECIMAL_FORM
+from rules.strict import EXACT_DECIMAL, EXACT_RULE, INT_MAX, INT_MIN, is_exact
 
 from .codec import LEDGER_FIELDS, TIME_FORM, format_time, parse_time
 from .events import EVENT_TYPES, Event
@@ -45,6 +45,13 @@ try:  # orjson: 2.7x faster loads/dumps, byte-identical canonical text (tested)
             text.encode()
             return text
 
+    def dumps_bytes(obj: Any) -> bytes:
+        """Compact JSON bytes of a decoded value, in the order it was read."""
+        try:
+            return orjson.dumps(obj)
+        except orjson.JSONEncodeError:  # integers beyond 64 bits (from json or the API)
+            return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
     loads = orjson.loads
     LoadError: type[Exception] = orjson.JSONDecodeError
 except ImportError:  # pragma: no cover - exercised where orjson has no wheel
@@ -54,6 +61,10 @@ except ImportError:  # pragma: no cover - exercised where orjson has no wheel
         text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         text.encode()  # a lone surrogate has no UTF-8 form: ValueError, as above
         return text
+
+    def dumps_bytes(obj: Any) -> bytes:
+        """Compact JSON bytes of a decoded value, in the order it was read."""
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
     loads = json.loads
     LoadError = json.JSONDecodeError
@@ -128,10 +139,16 @@ def type_problems(event: Event) -> list[tuple[str, str]]:
             ok = optional
         elif kind is Decimal:
             ok = type(value) is Decimal and value.is_finite()
+            if ok and not is_exact(value):
+                problems.append((name, f"{value} cannot be held exactly: {EXACT_RULE}"))
+                continue
         elif kind is datetime:
             ok = isinstance(value, datetime)
         else:
             ok = type(value) is kind
+            if ok and kind is int and not INT_MIN <= value <= INT_MAX:
+                problems.append((name, "expected an int, got one beyond 64 bits"))
+                continue
         if not ok:
             shown = f"{type(value).__name__} {value!r}" if type(value) in _JSONISH else repr(value)
             problems.append((name, f"expected {_WHAT[kind]}, got {shown}"))
@@ -204,6 +221,8 @@ def normalize(obj: Any) -> dict[str, Any] | None:
                 del out[key]  # null means absent, as cattrs reads an optional field
                 continue
             return None
+        if type(value) is int and not INT_MIN <= value <= INT_MAX:
+            return None
     for key, kind in plan.texts:
         value = out[key]
         if value is None:
@@ -211,7 +230,7 @@ def normalize(obj: Any) -> dict[str, Any] | None:
                 return None
             del out[key]
         elif kind is Decimal:
-            if type(value) is not str or not DECIMAL_FORM.fullmatch(value):
+            if type(value) is not str or not EXACT_DECIMAL.fullmatch(value):
                 return None
             out[key] = format(Decimal(value), "f")  # as codec.format_decimal
         else:

@@ -55,21 +55,31 @@ def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRul
 def parse_as_of(text: str | datetime | None, what: str = "--as-of") -> datetime | None:
     """An aware instant from ISO-8601 (UTC when no offset; a bare date is 00:00 UTC);
     `what` names the option in the error message."""
-    if text is None or isinstance(text, datetime):
-        if isinstance(text, datetime) and text.tzinfo is None:
-            return text.replace(tzinfo=UTC)
-        return text
-    if not isinstance(text, str):
+    if text is None:
+        return None
+    if isinstance(text, datetime):
+        moment = text if text.tzinfo is not None else text.replace(tzinfo=UTC)
+        shown = moment.isoformat()
+    elif isinstance(text, str):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise LedgerError(
+                f"{what} {text!r}: expected an ISO-8601 date-time such as 2016-10-10T09:00:00+08:00"
+            ) from None
+        moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        shown = repr(text)
+    else:
         raise TypeError(
             f"as_of: expected an ISO-8601 string or a datetime, got {type(text).__name__} {text!r}"
         )
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment.astimezone(UTC)  # recorded times are UTC: the instant must have a UTC form
+    except OverflowError:
         raise LedgerError(
-            f"{what} {text!r}: expected an ISO-8601 date-time such as 2016-10-10T09:00:00+08:00"
+            f"{what} {shown}: expected a time within the years 1 … 9999 in UTC"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return moment
 
 
 def _period(period: str | Period) -> Period:

@@ -304,6 +304,10 @@ def parse_toml(raw: bytes, name: str) -> dict[str, Any]:
         raise RulesError(f"{name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{name}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise RulesError(
+            f"{name}: invalid TOML: nested too deeply (a ruleset or revision nests a few levels)"
+        ) from None
 
 
 def parse_ruleset(data: Mapping[str, Any], name: str) -> Ruleset:

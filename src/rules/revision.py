@@ -75,6 +75,10 @@ class RevisionFile:
 #: One file of a chain being loaded: (resolved path, the name shown in messages).
 _Link = tuple[Path, str]
 
+#: The most revision files one chain may hold (each file is a level of recursion, and an
+#: office's what-ifs stack a handful of them).
+MAX_CHAIN = 64
+
 
 def load_path(path: Path, name: str | None = None) -> Ruleset:
     """A ruleset from a file: a revision (has ``extends``) or a whole ruleset (has ``family``).
@@ -91,6 +95,11 @@ def _load(path: Path, name: str, chain: tuple[_Link, ...]) -> Ruleset:
         if seen == real:
             cycle = " → ".join([shown for _, shown in chain[position:]] + [name])
             raise RulesError(f"{chain[-1][1]}: extends: cycle {cycle}")
+    if len(chain) >= MAX_CHAIN:
+        raise RulesError(
+            f"{chain[0][1]}: extends: a chain of more than {MAX_CHAIN} revision files "
+            f"(stopped at {name})"
+        )
     data = read_toml(path, name)
     if "extends" in data:
         return _revise(data, path, name, (*chain, (real, name)))

@@ -9,6 +9,7 @@ raises and how the value is shown in the message (TOML- or JSON-flavoured).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,6 +20,39 @@ import cattrs
 
 #: A plain decimal: optional minus, digits, optional fraction (no exponent, no NaN).
 DECIMAL_FORM = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+#: The most digits a decimal may have before the point (leading zeros aside) and after it
+#: (trailing zeros aside). Python's decimals keep 28 significant digits and round beyond;
+#: with these bounds any sum or multiple of up to a billion such values stays within 28
+#: digits (12 + 9 + 7), so nothing the ledger computes is ever rounded.
+INTEGER_DIGITS = 12
+FRACTION_DIGITS = 7
+#: A plain decimal within those bounds (what the import fast path accepts as it is).
+EXACT_DECIMAL = re.compile(
+    rf"-?0*[0-9]{{1,{INTEGER_DIGITS}}}(?:\.(?=[0-9])[0-9]{{0,{FRACTION_DIGITS}}}0*)?"
+)
+EXACT_RULE = (
+    f"a decimal has at most {INTEGER_DIGITS} digits before the point and "
+    f"{FRACTION_DIGITS} after, so that every sum stays exact"
+)
+#: Integers are 64-bit signed, as SQLite and orjson hold them.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
+def is_exact(value: Decimal) -> bool:
+    """Whether a finite Decimal lies within the bounds above (trailing zeros aside)."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN and infinities
+        return False
+    significant = list(digits)
+    while len(significant) > 1 and significant[-1] == 0 and exponent < 0:
+        significant.pop()
+        exponent += 1
+    while len(significant) > 1 and significant[0] == 0:
+        significant.pop(0)
+    fraction = max(0, -exponent)
+    whole = max(0, len(significant) + exponent)
+    return fraction <= FRACTION_DIGITS and whole <= INTEGER_DIGITS
 
 
 @attrs.frozen(kw_only=True)
@@ -42,15 +76,20 @@ class Strict:
         return value
 
     def integer(self, value: Any, _: Any = None) -> int:
-        if type(value) is not int:
-            if type(value) is float and value.is_integer() and abs(value) >= 2**63:
-                # orjson reads an integer beyond 64 bits as a float: do not echo "1e+23"
-                # as if typed.
-                raise self.error(
-                    f"expected {self.whole_number}, got one beyond 64 bits (≈{value:.3g})"
-                )
-            raise self.error(f"expected {self.whole_number}, got {self.show(value)}")
-        return value
+        """An int within 64 bits, whether it came as an int (json, the API) or, beyond 64
+        bits, as the float orjson reads it: the same integer is refused in the same words."""
+        if type(value) is int and INT_MIN <= value <= INT_MAX:
+            return value
+        if type(value) is int or (
+            type(value) is float
+            and (math.isinf(value) or value.is_integer())
+            and abs(value) > INT_MAX
+        ):
+            # Never echoed as if typed ("1e+23"); and Python cannot print an int of over
+            # 4,300 digits.
+            about = f" (≈{float(value):.3g})" if abs(value) < 1e300 else ""
+            raise self.error(f"expected {self.whole_number}, got one beyond 64 bits{about}")
+        raise self.error(f"expected {self.whole_number}, got {self.show(value)}")
 
     def decimal(self, value: Any, _: Any = None) -> Decimal:
         """A Decimal from a plain decimal string (``"0.5"``, ``"-2"``); floats are refused."""
@@ -58,6 +97,8 @@ class Strict:
             raise self.error(f"expected a decimal string, got {self.show(value)}")
         if type(value) is not str or not DECIMAL_FORM.fullmatch(value):
             raise self.error(f'expected a decimal string like "0.5", got {self.show(value)}')
+        if not EXACT_DECIMAL.fullmatch(value):
+            raise self.error(f"{self.show(value)} cannot be held exactly: {EXACT_RULE}")
         return Decimal(value)
 
     def register(self, converter: cattrs.Converter) -> None:
