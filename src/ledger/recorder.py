@@ -11,7 +11,7 @@ hand the replay exactly what SQLite always did.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -142,6 +142,16 @@ class Recorder(Protocol):
 
     def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:
         """RECORD_COLUMNS rows (recorded at or before `as_of`), in order."""
+        ...
+
+    def records_after(self, after_seq: int) -> Iterator[tuple[Any, ...]]:
+        """RECORD_COLUMNS rows after `after_seq`, in order (what ``follow`` reads)."""
+        ...
+
+    def appends_signal(self) -> AbstractContextManager[Callable[[float], None]]:
+        """A wait for other appends: the function it yields returns when some append may
+        have committed since it was entered (a hint: the caller re-reads from its position)
+        or after at most the seconds given."""
         ...
 
     def record_row(self, event_id: str) -> tuple[Any, ...] | None:

@@ -13,7 +13,7 @@ only when a ``postgresql://`` URL is opened. No message ever shows a URL's passw
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeGuard
 from urllib.parse import unquote
@@ -139,6 +139,7 @@ class PostgresRecorder(SqlRecorder):
             raise LedgerError(f"{self.label}: the search_path names no existing schema")
         self.schema: str = schema
         self.table = f"{ident(schema)}.events"  # qualified: no temporary table shadows it
+        self.channel = f"scoreledger {schema}"[:63]  # what followers LISTEN to
         if create and self._version() is None:
             self._create()
         version = self._version()
@@ -228,6 +229,23 @@ class PostgresRecorder(SqlRecorder):
                 ) from None
             yield self.head()
 
+    @contextmanager
+    def appends_signal(self) -> Iterator[Callable[[float], None]]:
+        # LISTEN on a connection of its own, entered before the follower reads, so an
+        # append committed after that read wakes it at once. Only a hint: the follower
+        # re-reads from its durable position whatever woke it.
+        conn = self._connect()
+        try:
+            conn.execute(f"LISTEN {ident(self.channel)}")
+
+            def wait(timeout: float) -> None:
+                for _ in conn.notifies(timeout=timeout, stop_after=1):
+                    pass
+
+            yield wait
+        finally:
+            conn.close()
+
     def large_batch(self) -> None:
         pass  # the server sizes its own buffers
 
@@ -235,6 +253,9 @@ class PostgresRecorder(SqlRecorder):
         with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
             for row in rows:
                 copy.write_row(row)
+        # Delivered at commit (and not at all on a rollback); repeats in one transaction
+        # are folded into one by the server.
+        self.conn.execute("SELECT pg_notify(%s, '')", [self.channel])
 
     # -- reading ---------------------------------------------------------------
 

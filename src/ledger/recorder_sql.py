@@ -99,6 +99,10 @@ class SqlRecorder:
         sql = f"SELECT {RECORD_COLUMNS} FROM events WHERE recorded_at <= ? ORDER BY seq"
         return self._stream(sql, [as_of])
 
+    def records_after(self, after_seq: int) -> Iterator[tuple[Any, ...]]:
+        sql = f"SELECT {RECORD_COLUMNS} FROM events WHERE seq > ? ORDER BY seq"
+        return self._stream(sql, [after_seq])
+
     def record_row(self, event_id: str) -> tuple[Any, ...] | None:
         return self._one(f"SELECT {RECORD_COLUMNS} FROM events WHERE id = ?", [event_id])
 

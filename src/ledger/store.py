@@ -194,6 +194,30 @@ class Ledger:
                 continue
             yield record
 
+    def follow(
+        self, *, after: int = 0, wait: float = 1.0, idle: Callable[[], bool] | None = None
+    ) -> Iterator[Recorded]:
+        """Committed events after seq `after`, in order, as they are appended (by anyone).
+
+        Never ends by itself: when it has yielded everything committed it waits for more
+        (PostgreSQL: LISTEN/NOTIFY wakes it; SQLite: a cheap poll), at most `wait` seconds at
+        a time, and calls `idle` (if given) each time it found nothing new; a true answer
+        ends it. A wake-up is only a hint: it always re-reads from its own position, so it
+        neither skips nor repeats an event.
+        """
+        position = after
+        with self.recorder.appends_signal() as signal:
+            while True:
+                found = False
+                for row in self.recorder.records_after(position):
+                    record = self._record(row)
+                    position, found = record.seq, True
+                    yield record
+                if not found:
+                    if idle is not None and idle():
+                        return
+                    signal(wait)
+
     def get(self, event_id: str) -> Recorded | None:
         """The recorded event with this id, or None."""
         row = self.recorder.record_row(event_id)
