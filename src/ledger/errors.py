@@ -13,14 +13,19 @@ MAX_LISTED = 20
 class Location(NamedTuple):
     """Where an input came from: a file name (or ``<api>``) and a 1-based line.
 
+    A spreadsheet row also names its sheet (``FILE:SHEET!ROW``, CONTRACT §8.6); a CSV
+    row's line is its row as a spreadsheet numbers it (the header is row 1).
     A named tuple, not an attrs class: one is made per input line, and this is the
     cheapest immutable record CPython builds (0.3 µs against 0.9 µs).
     """
 
     file: str
     line: int
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{self.sheet}!{self.line}"
         return f"{self.file}:{self.line}"
 
 

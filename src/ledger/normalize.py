@@ -111,6 +111,17 @@ def _spec(cls: type) -> _Spec:
 _SPECS = {name: _spec(cls) for name, cls in EVENT_TYPES.items()}
 
 
+def event_fields(event_type: str) -> list[tuple[str, type, bool]]:
+    """``(field, value type, required)`` of an event type, in declaration order.
+
+    A code is a ``str``; a decimal is ``Decimal`` and a time ``datetime`` (both written
+    as strings in JSON). ``type`` itself is not listed. Spreadsheet import reads cells by
+    these types, so it accepts exactly the fields the JSON Lines path does.
+    """
+    spec = _SPECS[event_type]
+    return [(name, kind, name in spec.required) for name, (kind, _) in spec.kinds.items()]
+
+
 _WHAT = {
     str: "a string",
     bool: "True or False",

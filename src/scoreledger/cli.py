@@ -10,48 +10,26 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from ledger.errors import InputError, LedgerError
-from ledger.jsonl import read_jsonl, write_jsonl
+from ledger.jsonl import write_jsonl
 from ledger.recorder_postgres import database_errors, scrub
-from ledger.store import Entry, Ledger, shown
+from ledger.store import Ledger, shown
 
 from .cli_circular import add_circular_command
 from .cli_help import Parser as _Parser
 from .cli_help import UsageError as UsageError
 from .cli_help import add_examples
-from .cli_reports import DB_HELP, NEW_DB_HELP, RECORDED_BY_HELP, add_report_commands
+from .cli_records import add_import_command, add_template_command
+from .cli_reports import DB_HELP, add_report_commands
 from .render.safe import visible
 
 EXIT_DAMAGE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
-
-
-def _cmd_import(args: argparse.Namespace) -> int:
-    show = sys.stderr.isatty()
-
-    def progress(done: int) -> None:
-        if show and done % 50_000 == 0:
-            print(f"\rimporting… {done:,} lines checked", end="", file=sys.stderr, flush=True)
-
-    def entries() -> Iterator[
-        Entry
-    ]:  # all files form one transaction: one bad line anywhere appends nothing
-        for name in args.files:
-            yield from read_jsonl(name)
-
-    with Ledger.open(args.db, create=True, recorded_by=args.recorded_by) as ledger:
-        result = ledger.append_many(entries(), progress=progress)
-    if show:
-        print("\r", end="", file=sys.stderr)
-    print(f"appended {result.appended}, duplicates {result.duplicates}")
-    if result.appended:
-        print(f"seq {result.first_seq}…{result.last_seq}, head hash {result.head_hash}")
-    return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -85,19 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser(
-        "import",
-        help="append events from JSON Lines files (- for stdin)",
-        description="Append events from JSON Lines files (one event a line, CONTRACT §2) as "
-        "one transaction: one bad line anywhere appends nothing. An event already in the "
-        "ledger (same id, same content) is counted as a duplicate.",
-    )
-    p.add_argument("db", metavar="DB", help=NEW_DB_HELP)
-    p.add_argument(
-        "files", metavar="FILE", nargs="+", help="JSON Lines files to read, - for standard input"
-    )
-    p.add_argument("--recorded-by", dest="recorded_by", metavar="NAME", help=RECORDED_BY_HELP)
-    p.set_defaults(run=_cmd_import)
+    add_import_command(sub)
 
     p = sub.add_parser(
         "export",
@@ -120,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_commands(sub)
     add_circular_command(sub)
+    add_template_command(sub)
     add_examples(parser)
     return parser
 

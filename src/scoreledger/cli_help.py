@@ -19,9 +19,14 @@ from vocabulary.suggest import close_match, did_you_mean
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "demo": ("scoreledger demo demo.sqlite",),
     "export": ("scoreledger export demo.sqlite > events.jsonl",),
+    "template": (
+        "scoreledger template --output records.xlsx",
+        "scoreledger template --output units.csv unit_registered",
+    ),
     "import": (
         "scoreledger import copy.sqlite events.jsonl",
         "scoreledger import copy.sqlite - < events.jsonl  # again: every event a duplicate",
+        "scoreledger import copy.sqlite records.xlsx units.csv  # filled templates",
     ),
     "verify": ("scoreledger verify demo.sqlite",),
     "rules": ("scoreledger rules list", "scoreledger rules show dalian-2011"),
