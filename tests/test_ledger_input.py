@@ -150,7 +150,11 @@ CASES: list[tuple[str, Any, str]] = [
     ("truncated JSON", '{"id": "x1", "type": "act',
      "invalid JSON: Unterminated string starting at (column 22)"),
     ("not an object", "[1, 2]", "expected a JSON object, got [1, 2]"),
-    ("non-UTF-8", b'{"id": "x1", "type": "activity", "note": "\xff"}', "not UTF-8 (byte 43)"),
+    ("non-UTF-8", b'{"id": "x1", "type": "activity", "note": "\xff"}',
+     "not UTF-8 (byte 43); JSON Lines are UTF-8: save the file as UTF-8"),
+    ("GBK", '{"id": "x1", "type": "activity", "note": "鼓楼"}'.encode("gbk"),
+     "not UTF-8 (byte 43); it reads as GBK/GB18030, and JSON Lines are UTF-8: convert it "
+     "(iconv -f gb18030 -t utf-8), or import a .csv, which takes --encoding"),
     ("NaN", '{"id": "x1", "type": "adjustment", "points": NaN}',
      "invalid JSON: NaN is not a JSON number"),
     ("Infinity", '{"id": "x1", "type": "ranking", "rank": Infinity}',

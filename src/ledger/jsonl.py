@@ -43,7 +43,7 @@ def parse_line(raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return ParseFailure(f"not UTF-8 (byte {exc.start + 1})")
+        return ParseFailure(f"not UTF-8 (byte {exc.start + 1}); {_utf8_hint(raw)}")
     try:
         # Without the line end: a truncated line is "unterminated", not "control character".
         return json.loads(
@@ -60,6 +60,19 @@ def parse_line(raw: bytes) -> Any:
         return ParseFailure(f"invalid JSON: {exc}")
     except RecursionError:
         return ParseFailure("invalid JSON: nested too deeply (an event is a flat object)")
+
+
+def _utf8_hint(raw: bytes) -> str:
+    """What to do with a line that is not UTF-8: JSON Lines are UTF-8 (CONTRACT §2)."""
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "JSON Lines are UTF-8: save the file as UTF-8"
+    # Chinese Windows saves GBK (GB18030's subset): say so, and how to convert.
+    return (
+        "it reads as GBK/GB18030, and JSON Lines are UTF-8: convert it "
+        "(iconv -f gb18030 -t utf-8), or import a .csv, which takes --encoding"
+    )
 
 
 def _dropped_a_pair(raw: bytes, obj: Any) -> bool:
