@@ -74,7 +74,7 @@ def write_jsonl() -> Callable[[Path, Iterable[dict[str, Any] | str | bytes]], Pa
     return _write
 
 
-def _make_base(path: Path) -> Path:
+def _make_base(path: Any) -> Any:
     from ledger import Ledger
 
     with Ledger.open(path, create=True) as ledger:
@@ -99,6 +99,12 @@ def make_base() -> Callable[[Path], Path]:
 def base_db(tmp_path: Path) -> Path:
     """A ledger file holding BASE_EVENTS."""
     return _make_base(tmp_path / "base.sqlite")
+
+
+@pytest.fixture
+def base_ledger(backend: Backend) -> str:
+    """A ledger holding BASE_EVENTS on each backend (its path or URL)."""
+    return str(_make_base(backend.new("base")))
 
 
 # -- backends: SQLite files and a real PostgreSQL server (tests/backends.py) -------------
@@ -138,3 +144,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if report.skipped and required() and _uses_postgres(item):
         report.outcome = "failed"
         report.longrepr = f"a PostgreSQL test skipped under CI: {report.longrepr}"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Backend:
+    """``backend`` for a module's shared ledgers (built once per backend)."""
+    server = request.getfixturevalue("pg_server") if request.param == "postgres" else None
+    return Backend(request.param, tmp_path_factory.mktemp("shared"), server)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from backends import Backend
 from ledger import Ledger
 from ledger.builders import (  # noqa: F401  (the scenarios import the builders from here)
     Event,
@@ -38,9 +39,11 @@ D = Decimal
 # -- building ledgers -------------------------------------------------------------------
 
 
-def build(tmp_path: Path, events: Iterable[Event], name: str = "scenario.sqlite") -> Path:
-    """A ledger file in `tmp_path` holding `events`, appended in the order given (seq 1, 2 …)."""
-    path = tmp_path / name
+def build(where: Path | Backend, events: Iterable[Event], name: str = "scenario.sqlite") -> Any:
+    """A ledger holding `events`, appended in the order given (seq 1, 2 …): a file in a
+    folder, or a new ledger of a backend (tests/backends.py: a file or a PostgreSQL schema).
+    Returns its path or URL."""
+    path = where.new(name.removesuffix(".sqlite")) if isinstance(where, Backend) else where / name
     with Ledger.open(path, create=True) as ledger:
         ledger.append_many(list(events))
     return path

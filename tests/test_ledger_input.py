@@ -254,12 +254,14 @@ GROUP = 15
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory, cli, write_jsonl, make_base) -> dict[str, tuple[str, list[str]]]:
+def outcomes(
+    tmp_path_factory, cli, write_jsonl, make_base, module_backend
+) -> dict[str, tuple[str, list[str]]]:
     """Case file name -> (its first stderr line, the run's other facts checked per case)."""
     found: dict[str, tuple[str, list[str]]] = {}
     for start in range(0, len(CASES), GROUP):
         where = tmp_path_factory.mktemp("bad")
-        db = make_base(where / "base.sqlite")
+        db = make_base(module_backend.new("bad"))
         with Ledger.open(db) as ledger:
             before = ledger.head()
         names = []
@@ -267,7 +269,7 @@ def outcomes(tmp_path_factory, cli, write_jsonl, make_base) -> dict[str, tuple[s
             names.append(f"case{number:02}.jsonl")
             write_jsonl(where / names[-1], [GOOD, "", _line(CASES[number][1])])
 
-        result = cli("import", db.name, *names, cwd=where)
+        result = cli("import", db, *names, cwd=where)
 
         facts = [f"exit {result.returncode}", f"stdout {result.stdout!r}"]
         lines = result.stderr.splitlines()
@@ -301,12 +303,12 @@ def test_bad_line_is_refused_with_its_place_and_nothing_is_appended(
     ]
 
 
-def test_one_bad_line_alone_is_refused(base_db: Path, tmp_path: Path, cli, write_jsonl) -> None:
+def test_one_bad_line_alone_is_refused(base_ledger: str, tmp_path: Path, cli, write_jsonl) -> None:
     """The grouped runs above, once without grouping: same message, exit 2, no append."""
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         before = ledger.head()
     write_jsonl(tmp_path / "bad.jsonl", [GOOD, "", ev("activity", unit="nobody", activity="x")])
-    result = cli("import", base_db.name, "bad.jsonl", cwd=tmp_path)
+    result = cli("import", base_ledger, "bad.jsonl", cwd=tmp_path)
     assert result.returncode == 2
     # Field checks come first; a line with a bad code is not also checked for references.
     assert result.stderr.splitlines() == [
@@ -314,12 +316,14 @@ def test_one_bad_line_alone_is_refused(base_db: Path, tmp_path: Path, cli, write
         f"{codes_of(codes.ACTIVITIES)}",
         "scoreledger: nothing was appended",
     ]
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         assert ledger.head() == before
         assert ledger.get("ok1") is None
 
 
-def test_every_bad_line_is_reported_in_line_order(base_db: Path, tmp_path: Path, cli, write_jsonl):
+def test_every_bad_line_is_reported_in_line_order(
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
+):
     write_jsonl(
         tmp_path / "many.jsonl",
         [
@@ -330,7 +334,7 @@ def test_every_bad_line_is_reported_in_line_order(base_db: Path, tmp_path: Path,
             ev("ranking", unit="gulou", source=1, year=2016, rank=True, id="c"),
         ],
     )
-    result = cli("import", base_db, "many.jsonl", cwd=tmp_path)
+    result = cli("import", base_ledger, "many.jsonl", cwd=tmp_path)
     assert result.returncode == 2
     places = [line.split(": ")[1] for line in result.stderr.splitlines()[:-1]]
     assert places == [
@@ -344,9 +348,9 @@ def test_every_bad_line_is_reported_in_line_order(base_db: Path, tmp_path: Path,
     assert "scoreledger: many.jsonl:5: rank: expected a whole number, got true" in result.stderr
 
 
-def test_long_error_lists_are_capped(base_db: Path, tmp_path: Path, cli, write_jsonl):
+def test_long_error_lists_are_capped(base_ledger: str, tmp_path: Path, cli, write_jsonl):
     bad = [ev("activity", unit="nobody", activity="meeting", id=f"b{i}") for i in range(50)]
-    result = cli("import", base_db, write_jsonl(tmp_path / "b.jsonl", bad))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "b.jsonl", bad))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 21
@@ -354,22 +358,22 @@ def test_long_error_lists_are_capped(base_db: Path, tmp_path: Path, cli, write_j
 
 
 def test_unit_registered_later_in_the_same_file_is_too_late(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     register = ev("unit_registered", unit="qinhuai", name="秦淮区总工会", kind="county", id="u-q")
     use = ev("activity", unit="qinhuai", activity="meeting", id="a-q")
-    result = cli("import", base_db, write_jsonl(tmp_path / "late.jsonl", [use, register]))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "late.jsonl", [use, register]))
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].endswith(
         "late.jsonl:1: unit: unit 'qinhuai' is not registered earlier in the log or this import"
     )
     # The same two lines in the other order are fine: line order is log order.
-    result = cli("import", base_db, write_jsonl(tmp_path / "early.jsonl", [register, use]))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "early.jsonl", [register, use]))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("appended 2, duplicates 0\n")
 
 
-def test_times_without_offset_are_beijing_time(base_db: Path, tmp_path: Path, cli, write_jsonl):
+def test_times_without_offset_are_beijing_time(base_ledger: str, tmp_path: Path, cli, write_jsonl):
     lines = [
         ev("activity", unit="gulou", activity="meeting", id="naive", at="2016-03-01T09:30"),
         ev("activity", unit="gulou", activity="meeting", id="date", at="2016-03-01"),
@@ -378,9 +382,9 @@ def test_times_without_offset_are_beijing_time(base_db: Path, tmp_path: Path, cl
         ev("submission", unit="gulou", info="GL-U", urgent=True, id="urgent",
            incident_at="2016-02-29T23:00:00-01:00"),
     ]  # fmt: skip
-    result = cli("import", base_db, write_jsonl(tmp_path / "t.jsonl", lines))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "t.jsonl", lines))
     assert result.returncode == 0, result.stderr
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         stored = {r.event.id: r for r in ledger.events(types=["activity", "submission"])}
         payloads = dict(ledger.conn.execute("SELECT id, payload FROM events"))
     assert json.loads(payloads["naive"])["at"] == "2016-03-01T09:30:00+08:00"
@@ -393,67 +397,67 @@ def test_times_without_offset_are_beijing_time(base_db: Path, tmp_path: Path, cl
 
 
 def test_second_submission_is_allowed_once_the_first_is_retracted(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     lines = [
         ev("retraction", target="s1", reason="wrong unit", id="r-s1"),
         ev("submission", unit="xuanwu", info="GL-1", id="s2"),
         ev("adoption", info="GL-1", outlet="city.union.web.news", id="ad2"),
     ]
-    result = cli("import", base_db, write_jsonl(tmp_path / "resub.jsonl", lines))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "resub.jsonl", lines))
     assert result.returncode == 0, result.stderr
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         assert ledger.get("ad2").unit == "xuanwu"  # the latest submitter
 
 
 def test_adoption_of_an_unsubmitted_info_names_its_unit(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     lines = [
         ev("adoption", info="EXT-1", outlet="province.union.web", unit="xuanwu", id="ad1"),
         ev("instruction", info="GL-1", level="city_union", id="in1"),  # resolves to gulou
         ev("instruction", info="GL-1", level="city", unit="gulou", id="in2"),
     ]
-    result = cli("import", base_db, write_jsonl(tmp_path / "ok.jsonl", lines))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "ok.jsonl", lines))
     assert result.returncode == 0, result.stderr
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         assert [ledger.get(i).unit for i in ("ad1", "in1", "in2")] == ["xuanwu", "gulou", "gulou"]
 
 
 def test_assessment_scores_at_the_bounds_are_accepted(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     item = {"unit": "gulou", "table": "county/township", "item": "1.4"}
     lines = [
         ev("assessment", **item, score="2", self_score="0", id="as1"),
         ev("assessment", **item, score="0.0", id="as2"),
     ]
-    result = cli("import", base_db, write_jsonl(tmp_path / "ok.jsonl", lines))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "ok.jsonl", lines))
     assert result.returncode == 0, result.stderr
 
 
 def test_department_units_and_industry_unions_carry_a_department(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     lines = [
         ev("unit_registered", unit="edu", name="省教科工会", kind="industry_union",
            department="education_science_union", id="u-edu"),
         ev("unit_changed", unit="office", department="publicity", id="c-office"),
     ]  # fmt: skip
-    result = cli("import", base_db, write_jsonl(tmp_path / "ok.jsonl", lines))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "ok.jsonl", lines))
     assert result.returncode == 0, result.stderr
 
 
 def test_text_that_looks_like_a_key_is_not_a_repeated_field(
-    base_db: Path, tmp_path: Path, cli, write_jsonl
+    base_ledger: str, tmp_path: Path, cli, write_jsonl
 ):
     # '":' inside a value and spaces before colons send the line to the exact re-check,
     # which finds no repeated key: both lines are stored as written.
     quoted = ev("submission", unit="gulou", info="GL-Q", title='他说":"好', id="quoted")
     spaced = '{"id" : "spaced", "type" : "activity", "at" : "2016-04-02", "unit" : "gulou", ' \
         '"activity" : "meeting"}'  # fmt: skip
-    result = cli("import", base_db, write_jsonl(tmp_path / "q.jsonl", [quoted, spaced]))
+    result = cli("import", base_ledger, write_jsonl(tmp_path / "q.jsonl", [quoted, spaced]))
     assert result.returncode == 0, result.stderr
-    with Ledger.open(base_db) as ledger:
+    with Ledger.open(base_ledger) as ledger:
         assert ledger.get("quoted").event.title == '他说":"好'
         assert ledger.get("spaced").event.activity == "meeting"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend, Raw
 from ledger import Ledger
 from ledger.integrity import chain_hash
 from ledger.schema import GENESIS, GUARDS
@@ -31,8 +32,11 @@ def rows(db: Path) -> list[tuple]:
         return conn.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq").fetchall()
 
 
-def next_row(conn: sqlite3.Connection, **change: object) -> list[object]:
-    """A row that would extend the chain properly, with `change` applied."""
+def next_row(
+    conn: sqlite3.Connection | Raw, recorded_by: str | None = None, **change: object
+) -> list[object]:
+    """A row that would extend the chain properly (sealed with `recorded_by`), with
+    `change` applied."""
     seq, head = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
     payload = json.dumps(
         {"activity": "meeting", "at": "2016-05-01T00:00:00+08:00", "id": "new",
@@ -44,13 +48,14 @@ def next_row(conn: sqlite3.Connection, **change: object) -> list[object]:
         "seq": seq + 1, "id": "new", "type": "activity", "version": 1,
         "at": "2016-05-01T00:00:00+08:00", "unit": "gulou", "info": None, "ref": None,
         "recorded_at": recorded_at, "payload": payload, "prev_hash": head,
-        "hash": chain_hash(head, payload, seq + 1, recorded_at),
+        "hash": chain_hash(head, payload, seq + 1, recorded_at, recorded_by=recorded_by),
+        "recorded_by": recorded_by,
     }  # fmt: skip
     row.update(change)
     return list(row.values())
 
 
-INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({', '.join('?' * 12)})"
+INSERT = f"INSERT INTO events ({COLUMNS}, recorded_by) VALUES ({', '.join('?' * 13)})"
 
 
 # -- the guards ------------------------------------------------------------------------
@@ -65,11 +70,12 @@ INSERT = f"INSERT INTO events ({COLUMNS}) VALUES ({', '.join('?' * 12)})"
         "DELETE FROM events",
     ],
 )
-def test_update_and_delete_are_refused(base_db: Path, sql: str):
-    before = rows(base_db)
-    with raw(base_db) as conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute(sql)
-    assert rows(base_db) == before
+def test_update_and_delete_are_refused(backend: Backend, base_ledger: str, sql: str):
+    with Raw(backend, base_ledger) as conn:
+        before = conn.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq").fetchall()
+        with pytest.raises(conn.error, match="append-only"):
+            conn.execute(sql)
+        assert conn.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq").fetchall() == before
 
 
 @pytest.mark.parametrize("verb", ["INSERT OR REPLACE", "REPLACE"])
@@ -94,23 +100,31 @@ def test_replace_over_an_existing_seq_is_refused(base_db: Path):
         {"prev_hash": GENESIS},  # a fork from the start
         {"prev_hash": "f" * 64},
         {"seq": 9},  # a gap
-        {"seq": None},  # let SQLite choose
+        {"seq": None},  # let the database choose
         {"seq": 0},
+        {"seq": 7},  # over the last one
     ],
-    ids=["fork", "foreign prev_hash", "gap", "no seq", "seq 0"],
+    ids=["fork", "foreign prev_hash", "gap", "no seq", "seq 0", "existing seq"],
 )
-def test_an_insert_that_does_not_extend_the_chain_is_refused(base_db: Path, change: dict):
-    before = rows(base_db)
-    with raw(base_db) as conn, pytest.raises(sqlite3.DatabaseError, match="extend the chain"):
-        conn.execute(INSERT, next_row(conn, **change))
-    assert rows(base_db) == before
+def test_an_insert_that_does_not_extend_the_chain_is_refused(
+    backend: Backend, base_ledger: str, change: dict
+):
+    with Raw(backend, base_ledger) as conn:
+        before = conn.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq").fetchall()
+        with pytest.raises(conn.error, match="extend the chain"):
+            conn.execute(INSERT, next_row(conn, **change))
+        assert conn.execute(f"SELECT {COLUMNS} FROM events ORDER BY seq").fetchall() == before
 
 
-def test_an_insert_that_extends_the_chain_is_accepted_and_verifies(base_db: Path):
+def test_an_insert_that_extends_the_chain_is_accepted_and_verifies(
+    backend: Backend, base_ledger: str
+):
     """The guards hold the chain's shape; a well-formed foreign append is a legal append."""
-    with raw(base_db) as conn:
-        conn.execute(INSERT, next_row(conn))
-    with Ledger.open(base_db) as ledger:
+    with Raw(backend, base_ledger) as conn:
+        # The database fills in recorded_by on PostgreSQL; the row must be sealed with it.
+        by = conn.execute("SELECT session_user").fetchone()[0] if backend.is_postgres else None
+        conn.execute(INSERT, next_row(conn, recorded_by=by))
+    with Ledger.open(base_ledger) as ledger:
         assert ledger.verify().ok
         assert ledger.get("new").event.activity == "meeting"
 
@@ -137,39 +151,40 @@ def restore_guards(conn: sqlite3.Connection) -> None:
         conn.execute(ddl)
 
 
-def test_verify_ok_prints_the_head_hash(base_db: Path, cli):
-    with Ledger.open(base_db) as ledger:
+def test_verify_ok_prints_the_head_hash(backend: Backend, base_ledger: str, cli):
+    with Ledger.open(base_ledger) as ledger:
         head = ledger.head()
-    result = cli("verify", base_db)
+    result = cli("verify", base_ledger)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == f"OK: 7 events, head hash {head.hash}\n"
 
 
-def test_verify_finds_a_payload_edited_behind_the_guards(base_db: Path, cli):
-    with raw(base_db) as conn:
-        drop_guards(conn)
-        conn.execute("UPDATE events SET payload = replace(payload, 'GL-1', 'GL-2') WHERE seq = 5")
-        restore_guards(conn)  # only the hash check can catch it now
+def test_verify_finds_a_payload_edited_behind_the_guards(backend: Backend, base_ledger: str, cli):
+    with Raw(backend, base_ledger) as conn:
+        # Only the hash check can catch it once the guards are back.
+        conn.behind_guards(
+            "UPDATE events SET payload = replace(payload, 'GL-1', 'GL-2') WHERE seq = 5"
+        )
 
-    result = cli("verify", base_db)
+    result = cli("verify", base_ledger)
 
     assert result.returncode == 1
     assert result.stdout == "DAMAGED at seq 5: hash does not match the event's content\n"
     assert result.stderr == ""
 
 
-def test_verify_finds_a_rehashed_edit_by_the_broken_link(base_db: Path, cli):
+def test_verify_finds_a_rehashed_edit_by_the_broken_link(backend: Backend, base_ledger: str, cli):
     """Rewriting one row's hash to match its edited payload breaks the next row's link."""
-    with raw(base_db) as conn:
-        drop_guards(conn)
+    with Raw(backend, base_ledger) as conn:
         prev, payload, recorded_at, recorded_by = conn.execute(
             "SELECT prev_hash, payload, recorded_at, recorded_by FROM events WHERE seq = 5"
         ).fetchone()
         payload = payload.replace("职工书屋", "职工之家")  # the title: no column repeats it
         digest = chain_hash(prev, payload, 5, recorded_at, recorded_by=recorded_by)
-        conn.execute("UPDATE events SET payload = ?, hash = ? WHERE seq = 5", [payload, digest])
-        restore_guards(conn)
-    result = cli("verify", base_db)
+        conn.behind_guards(
+            "UPDATE events SET payload = ?, hash = ? WHERE seq = 5", [payload, digest]
+        )
+    result = cli("verify", base_ledger)
     assert result.returncode == 1
     assert result.stdout == "DAMAGED at seq 6: prev_hash does not match the previous event's hash\n"
 
@@ -178,6 +193,8 @@ def test_verify_finds_a_rehashed_edit_by_the_broken_link(base_db: Path, cli):
     ("sql", "damaged"),
     [
         ("UPDATE events SET recorded_at = '2099-01-01T00:00:00.000000+00:00' WHERE seq = 3",
+         "DAMAGED at seq 3: hash does not match the event's content"),
+        ("UPDATE events SET recorded_by = 'someone else' WHERE seq = 3",
          "DAMAGED at seq 3: hash does not match the event's content"),
         ("DELETE FROM events WHERE seq = 4", "DAMAGED at seq 4: expected seq 4: a gap in the log"),
         ("UPDATE events SET unit = 'xuanwu' WHERE seq = 6",
@@ -189,26 +206,26 @@ def test_verify_finds_a_rehashed_edit_by_the_broken_link(base_db: Path, cli):
         ("UPDATE events SET version = 7 WHERE seq = 2",
          "DAMAGED at seq 2: unknown schema version 7"),
     ],
-    ids=["recorded_at", "deleted row", "unit column", "type column", "ref column", "version"],
+    ids=["recorded_at", "recorded_by", "deleted row", "unit column", "type column", "ref column",
+         "version"],
 )  # fmt: skip
-def test_verify_finds_other_edits(base_db: Path, cli, sql: str, damaged: str):
-    with raw(base_db) as conn:
-        drop_guards(conn)
-        conn.execute(sql)
-        restore_guards(conn)
-    result = cli("verify", base_db)
+def test_verify_finds_other_edits(backend: Backend, base_ledger: str, cli, sql: str, damaged: str):
+    with Raw(backend, base_ledger) as conn:
+        conn.behind_guards(sql)
+    result = cli("verify", base_ledger)
     assert result.returncode == 1
     assert result.stdout == damaged + "\n"
 
 
-def test_verify_reports_missing_guards(base_db: Path, cli):
-    with raw(base_db) as conn:
-        drop_guards(conn)
-    result = cli("verify", base_db)
+def test_verify_reports_missing_guards(backend: Backend, base_ledger: str, cli):
+    with Raw(backend, base_ledger) as conn:
+        conn.drop_guards()
+    result = cli("verify", base_ledger)
     assert result.returncode == 1
+    truncate = "events_no_truncate, " if backend.is_postgres else ""
     assert result.stdout == (
         "DAMAGED at the file: append-only guard missing: "
-        "events_chain, events_no_delete, events_no_update\n"
+        f"events_chain, events_no_delete, {truncate}events_no_update\n"
     )
 
 
@@ -222,6 +239,22 @@ def test_verify_reports_a_guard_replaced_by_a_no_op(base_db: Path, cli):
     result = cli("verify", base_db)
     assert result.returncode == 1
     assert result.stdout == "DAMAGED at the file: append-only guard altered: events_no_update\n"
+
+
+def test_verify_reports_a_disabled_or_hollowed_guard_on_postgresql(pg_server, cli, make_base):
+    where = str(make_base(pg_server.new_url("hollow")))
+    with pg_server.connect(where) as conn:
+        conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_delete")
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION scoreledger_refuse() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NULL; END $$"
+        )
+    result = cli("verify", where)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "DAMAGED at the file: append-only guard disabled: events_no_delete; "
+        "append-only guard altered: scoreledger_refuse\n"
+    )
 
 
 def test_chain_hash_is_sha256_of_prev_and_canonical_envelope():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from scenario_helpers import (
     D,
     activity,
@@ -83,7 +84,7 @@ def test_a_year_is_the_sum_of_its_quarters_under_quarter_caps(demo: Path) -> Non
 # -- principle 1: one base clause, bonus on top ------------------------------------------------
 
 
-def test_first_matching_base_clause_in_order(tmp_path: Path) -> None:
+def test_first_matching_base_clause_in_order(backend: Backend) -> None:
     events = [
         reg("shahekou", "沙河口区总工会", "county"),
         reg("nanjing", "南京市总工会", "city", at="2016-01-04"),
@@ -96,7 +97,7 @@ def test_first_matching_base_clause_in_order(tmp_path: Path) -> None:
         adopt("c1a", "WJ-1", "province.union.special_report", "2016-07-05"),
         adopt("c1b", "WJ-1", "city.union.web.news", "2016-07-06"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     # dalian: adopt.city_internal (内刊 2) comes before adopt.city_union (city.union.* 4).
     assert lines(board(path, "dalian-2011", "2011Q3").unit("shahekou")) == [
         ("submission", "0.5", None),
@@ -119,7 +120,7 @@ def test_first_matching_base_clause_in_order(tmp_path: Path) -> None:
 # -- principle 5: as the unit stood at the event's time ---------------------------------------
 
 
-def test_a_county_moved_between_cities_hands_each_event_to_its_city_then(tmp_path: Path) -> None:
+def test_a_county_moved_between_cities_hands_each_event_to_its_city_then(backend: Backend) -> None:
     events = [
         reg("nanjing", "南京市总工会", "city", at="2016-01-04"),
         reg("changzhou", "常州市总工会", "city", at="2016-01-04"),
@@ -135,7 +136,7 @@ def test_a_county_moved_between_cities_hands_each_event_to_its_city_then(tmp_pat
         sub("s3", "lishui", "LS-3", "2016-09-03"),
         adopt("s3b", "LS-3", "province.union.briefing", "2016-09-10"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     year = board(path, "jiangsu-2016", "2016")
     # §一.4 记入所在省辖市总工会: 简报 5 (May, under nanjing); 网站 3 + 简报 5 (under changzhou).
     assert lines(year.unit("nanjing")) == [("attribution", "5", None)]
@@ -148,7 +149,7 @@ def test_a_county_moved_between_cities_hands_each_event_to_its_city_then(tmp_pat
 # -- principle 6: retracted events of every type ------------------------------------------------
 
 
-def test_retracted_events_of_every_type_are_marked(tmp_path: Path) -> None:
+def test_retracted_events_of_every_type_are_marked(backend: Backend) -> None:
     events = [
         reg("wujin", "武进区总工会", "county", at="2016-01-04"),
         sub("s1", "wujin", "WJ-1", "2016-07-04", commissioned=True),
@@ -161,7 +162,7 @@ def test_retracted_events_of_every_type_are_marked(tmp_path: Path) -> None:
     ]
     targets = ["s1", "a1", "i1", "v1", "k1", "j1", "x1"]
     events += [retract(f"r-{t}", t, "2016-09-01", "核查后撤销") for t in targets]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     expl = explanation(path, "changzhou-2016", "2016Q3", "wujin")
     assert expl.unit.total == 0 and expl.unit.lines == ()
     trace = trace_of(expl.unit)
@@ -183,14 +184,14 @@ def test_retracted_events_of_every_type_are_marked(tmp_path: Path) -> None:
     ],
 )
 def test_unscored_adoptions_name_the_ruleset_and_outlet(
-    tmp_path: Path, ruleset: str, period: str, outlet: str
+    backend: Backend, ruleset: str, period: str, outlet: str
 ) -> None:
     events = [
         reg("wujin", "武进区总工会", "county", at="2016-01-04"),
         sub("s1", "wujin", "WJ-1", "2016-07-04"),
         adopt("a1", "WJ-1", outlet, "2016-07-05"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     trace = trace_of(explanation(path, ruleset, period, "wujin").unit)
     assert trace["a1"].status == "unscored" and trace["a1"].points == 0
     assert f"no clause of {ruleset} scores outlet {outlet}" in trace["a1"].reason

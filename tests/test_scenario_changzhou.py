@@ -7,10 +7,9 @@ RULES.md; the comment beside it quotes the sentence it comes from.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from backends import Backend
 from scenario_helpers import (
     D,
     activity,
@@ -56,7 +55,7 @@ def item(id_: str, unit: str, info: str, day: str, **kw: object) -> dict:
 # -- §五.1–§五.4: adoption clauses, commissioned items --------------------------------------------
 
 
-def test_every_adoption_clause_and_commissioned_items(tmp_path: Path) -> None:
+def test_every_adoption_clause_and_commissioned_items(backend: Backend) -> None:
     events = [
         *UNITS,
         item("s01", "wujin", "WJ-01", "07-04"),
@@ -99,7 +98,7 @@ def test_every_adoption_clause_and_commissioned_items(tmp_path: Path) -> None:
         item("s12", "wujin", "WJ-12", "09-01", commissioned=True),
         adopt("a12", "WJ-12", "city.union.web.news", "2016-09-05"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q3 = board(path, "changzhou-2016", "2016Q3")
     wj = q3.unit("wujin")
     assert lines(wj) == [
@@ -138,7 +137,7 @@ def test_every_adoption_clause_and_commissioned_items(tmp_path: Path) -> None:
     assert trace["s01"].status == "unscored" and trace["s01"].points == 0
 
 
-def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
+def test_instructions_once_per_info_and_level(backend: Backend) -> None:
     events = [
         *UNITS,
         item("s1", "tianning", "TN-01", "07-01"),
@@ -150,7 +149,7 @@ def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
         instr("i6", "TN-01", "city", "2016-07-15", leader="市长"),
         instr("i7", "TN-01", "city_union", "2016-07-16"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     tn = board(path, "changzhou-2016", "2016Q3").unit("tianning")
     assert lines(tn) == [
         ("instr.national", "30", "TN-01"),  # 国家…领导批示的每条记30分
@@ -168,7 +167,7 @@ def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
 
 
 def test_experience_bonus_once_per_info_in_the_period_of_the_first_web_adoption(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
     events = [
         *UNITS,
@@ -187,7 +186,7 @@ def test_experience_bonus_once_per_info_in_the_period_of_the_first_web_adoption(
         adopt("e4n", "ZL-E4", "city.union.web.news", "2016-06-20"),
         adopt("e4d", "ZL-E4", "city.union.web.department", "2016-07-15"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     # 经验类、总结类信息采用，每条额外记2分
     q3 = board(path, "changzhou-2016", "2016Q3").unit("zhonglou")
     assert lines(q3) == [
@@ -218,7 +217,7 @@ def test_experience_bonus_once_per_info_in_the_period_of_the_first_web_adoption(
 # -- §五.5 activity, attribution to the county --------------------------------------------------
 
 
-def test_activities_score_ten_each_for_the_county(tmp_path: Path) -> None:
+def test_activities_score_ten_each_for_the_county(backend: Backend) -> None:
     events = [
         *UNITS,
         activity("v1", "wujin", "2016-07-12", "meeting"),
@@ -234,7 +233,7 @@ def test_activities_score_ten_each_for_the_county(tmp_path: Path) -> None:
         item("u1", "cz-daxue", "CD-01", "09-12"),
         adopt("u1n", "CD-01", "city.union.web.news", "2016-09-13"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q3 = board(path, "changzhou-2016", "2016Q3")
     # 各辖市、区总，以及辖区内镇（街道）、村（社区）、企业等基层工会召开…活动，每开展一次，
     # 其所属辖市、区总工会记10分.
@@ -264,7 +263,7 @@ def test_activities_score_ten_each_for_the_county(tmp_path: Path) -> None:
     assert "no clause of changzhou-2016 scores an activity by a department" in trace["v6"].reason
 
 
-def test_a_grassroots_union_moved_between_counties(tmp_path: Path) -> None:
+def test_a_grassroots_union_moved_between_counties(backend: Backend) -> None:
     events = [
         *UNITS,
         activity("m1", "xixiashu", "2016-09-10", "meeting"),
@@ -273,7 +272,7 @@ def test_a_grassroots_union_moved_between_counties(tmp_path: Path) -> None:
         item("m3", "xixiashu", "XXS-01", "11-02"),
         adopt("m3n", "XXS-01", "city.union.web.news", "2016-11-05"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     h2 = board(path, "changzhou-2016", "2016H2")
     # Attribution as the unit stood at each event: the September activity to xinbei,
     # the October activity and the November adoption (10 + 3) to tianning.
@@ -287,7 +286,7 @@ def test_a_grassroots_union_moved_between_counties(tmp_path: Path) -> None:
 # -- §五.6 bonus.province_top10 -------------------------------------------------------------------
 
 
-def test_province_top_ten_bonus(tmp_path: Path) -> None:
+def test_province_top_ten_bonus(backend: Backend) -> None:
     events = [
         *UNITS,
         ranking("k1", "wujin", "2016-12-20", 2016, 7),
@@ -298,7 +297,7 @@ def test_province_top_ten_bonus(tmp_path: Path) -> None:
         ranking("k6", "jintan", "2016-01-15", 2015, 3),  # 2015's ranking, dated in 2016
         ranking("k7", "cz-xuanjiao", "2016-12-20", 2016, 3),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q4 = board(path, "changzhou-2016", "2016Q4")
     # 在省总网站信息年终通报中位列全省县（市、区）工会前十位的，每年考核一次性加30分
     assert lines(q4.unit("wujin")) == [("bonus.province_top10", "30", None)]
@@ -333,12 +332,12 @@ def test_province_top_ten_bonus(tmp_path: Path) -> None:
         ("2017", True),
     ],
 )
-def test_in_force_from_the_first_of_july(tmp_path: Path, period: str, in_force: bool) -> None:
-    path = build(tmp_path, UNITS[:1])
+def test_in_force_from_the_first_of_july(backend: Backend, period: str, in_force: bool) -> None:
+    path = build(backend, UNITS[:1])
     assert board(path, "changzhou-2016", period).in_force is in_force
 
 
-def test_department_targets(tmp_path: Path) -> None:
+def test_department_targets(backend: Backend) -> None:
     events = [
         *UNITS,
         item("c1", "cz-xuanjiao", "CX-01", "07-01"),
@@ -355,7 +354,7 @@ def test_department_targets(tmp_path: Path) -> None:
         adjust("f1x", "cz-caiwu", "2016-12-28", "-1", "未完成目标分值，酌情扣减", "changzhou-2016"),
         activity("w1", "wujin", "2016-07-12", "meeting"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     year = board(path, "changzhou-2016", "2016")
     got = {u.unit: (u.total, u.target, u.target_met) for u in year.units}
     # 宣传教育部 60: 中办 20 + 省委 10 + 省委领导 20 + 市委 5 + 工会新闻 3 + 部门专栏 2 = 60

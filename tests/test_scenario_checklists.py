@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from projections import ChecklistUnit
 from projections.numbers import fmt
 from scenario_helpers import (
@@ -70,7 +71,7 @@ def monthly(unit: str, prefix: str, months: list[int], per_month: int) -> list[d
 
 
 @pytest.fixture(scope="module")
-def suzhou(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def suzhou(module_backend: Backend) -> Path:
     events = [
         *SUZHOU_UNITS,
         # gusu: the 市、区 table
@@ -107,7 +108,7 @@ def suzhou(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *monthly("xiangcheng", "XC", [3], 3),
         assess("late", "xiangcheng", "suzhou-2015/city", "1.1", "2016-01-05", "5"),
     ]
-    return build(tmp_path_factory.mktemp("suzhou"), events)
+    return build(module_backend, events, "suzhou")
 
 
 def test_suzhou_latest_assessment_stands_whole(suzhou: Path) -> None:
@@ -188,7 +189,7 @@ T = "county/township"
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def county(module_backend: Backend) -> Path:
     events = [
         *COUNTY_UNITS,
         # chengguan: 3 absences in 2016 (a fourth retracted, one in 2015)
@@ -223,7 +224,7 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # dongcheng: absences only, no assessment
         absence("d-a1", "dongcheng", "2016-05-06", "县总工作会议"),
     ]
-    return build(tmp_path_factory.mktemp("county"), events)
+    return build(module_backend, events, "county")
 
 
 def test_county_computed_items_from_absences(county: Path) -> None:

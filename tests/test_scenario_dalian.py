@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from scenario_helpers import (
     D,
     adjust,
@@ -61,7 +62,7 @@ def subs(unit: str, prefix: str, days: list[str], year: int = 2011, **kw: object
 
 
 @pytest.fixture(scope="module")
-def capped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def capped(module_backend: Backend) -> Path:
     june = ["06-03", "06-07", "06-10", "06-14", "06-17", "06-21", "06-24", "06-28"]
     october = ["10-10", "10-12", "10-17", "10-19", "10-24", "10-26"]
     # September is appended before July and August: the cap is taken in `at` order.
@@ -73,7 +74,7 @@ def capped(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *subs("shahekou", "shk", AUGUST),
         *subs("shahekou", "shk", october),
     ]
-    return build(tmp_path_factory.mktemp("capped"), events)
+    return build(module_backend, events, "capped")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +125,7 @@ def test_the_cap_cuts_the_latest_submissions_by_at(capped: Path) -> None:
 # -- §五(一)1–4 adoption clauses, single and combined ---------------------------------------
 
 
-def test_commissioned_is_uncapped_and_adoptions_score_single_or_combined(tmp_path: Path) -> None:
+def test_commissioned_is_uncapped_and_adoptions_score_single_or_combined(backend: Backend) -> None:
     regular = ["07-04", "07-11", "07-18", "07-25"]
     special = ["08-02", "08-09", "08-16", "08-23", "08-30", "09-06"]
     events = [
@@ -145,7 +146,7 @@ def test_commissioned_is_uncapped_and_adoptions_score_single_or_combined(tmp_pat
         adopt("a12", "SHK-2011-0906", "city.government", "2011-09-15"),
         adopt("a13", "SHK-2011-0906", "province.government", "2011-09-20"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     shk = board(path, "dalian-2011", "2011Q3").unit("shahekou")
     assert lines(shk) == [
         ("commissioned", "12", None),  # 市总特约稿件1条2分: 6 × 2 = 12, no cap (above 10)
@@ -171,20 +172,20 @@ def test_commissioned_is_uncapped_and_adoptions_score_single_or_combined(tmp_pat
         assert f"no clause of dalian-2011 scores outlet {outlet}" in trace[event].reason
 
 
-def test_adoption_without_a_submission_names_its_unit(tmp_path: Path) -> None:
+def test_adoption_without_a_submission_names_its_unit(backend: Backend) -> None:
     # §五(一)8 未被市总采用，但通过其他信息途径被…省委…采用，参照相应采用标准计分
     events = [
         *UNITS,
         adopt("x1", "GJZ-2011-X1", "province.party_committee", "2011-08-08", unit="ganjingzi"),
     ]
-    result = board(build(tmp_path, events), "dalian-2011", "2011Q3")
+    result = board(build(backend, events), "dalian-2011", "2011Q3")
     assert lines(result.unit("ganjingzi")) == [("adopt.acftu_province", "10", "GJZ-2011-X1")]
 
 
 # -- principle 3 and §五(一)5 instructions ---------------------------------------------------
 
 
-def test_instructions_score_once_per_info_and_level(tmp_path: Path) -> None:
+def test_instructions_score_once_per_info_and_level(backend: Backend) -> None:
     events = [
         *UNITS,
         *subs("xigang", "xg", ["07-05", "07-06", "07-07"]),
@@ -198,7 +199,7 @@ def test_instructions_score_once_per_info_and_level(tmp_path: Path) -> None:
         instr("i8", "XG-2011-0707", "city", "2011-09-01", leader="市委书记"),
         instr("i9", "XG-2011-0707", "city", "2011-09-02", leader="市长"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     xg = board(path, "dalian-2011", "2011Q3").unit("xigang")
     assert lines(xg) == [
         ("submission", "1.5", None),  # 3 × 0.5
@@ -219,7 +220,7 @@ def test_instructions_score_once_per_info_and_level(tmp_path: Path) -> None:
 # -- principle 2: the same outlet twice earns once -----------------------------------------
 
 
-def test_same_outlet_earns_once_earliest_by_at_then_seq(tmp_path: Path) -> None:
+def test_same_outlet_earns_once_earliest_by_at_then_seq(backend: Backend) -> None:
     events = [
         *UNITS,
         *subs("zhongshan", "zs", ["07-01", "07-02", "07-03"]),
@@ -232,7 +233,7 @@ def test_same_outlet_earns_once_earliest_by_at_then_seq(tmp_path: Path) -> None:
         # Appended last, but dated before a1: the earliest by `at` is the one that counts.
         adopt("a2", "ZS-2011-0701", "city.union.bulletin", "2011-08-10", mode="combined"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     zs = board(path, "dalian-2011", "2011Q3").unit("zhongshan")
     assert lines(zs) == [
         ("submission", "1.5", None),  # 3 × 0.5
@@ -252,7 +253,7 @@ def test_same_outlet_earns_once_earliest_by_at_then_seq(tmp_path: Path) -> None:
 # -- principle 4: business time decides the period -----------------------------------------
 
 
-def test_adoption_scores_in_its_own_quarter_and_early_adoption_warns(tmp_path: Path) -> None:
+def test_adoption_scores_in_its_own_quarter_and_early_adoption_warns(backend: Backend) -> None:
     events = [
         *UNITS,
         sub("g1", "ganjingzi", "GJZ-2011-01", "2011-06-20"),
@@ -260,7 +261,7 @@ def test_adoption_scores_in_its_own_quarter_and_early_adoption_warns(tmp_path: P
         sub("g2", "ganjingzi", "GJZ-2011-02", "2011-08-10"),
         adopt("g2a", "GJZ-2011-02", "city.party_committee", "2011-08-05"),  # before g2's at
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q2 = board(path, "dalian-2011", "2011Q2")
     assert lines(q2.unit("ganjingzi")) == [("submission", "0.5", None)]  # g1 in June
     assert q2.warnings == ()
@@ -277,7 +278,7 @@ def test_adoption_scores_in_its_own_quarter_and_early_adoption_warns(tmp_path: P
 # -- principle 5 and §五(一)6: direct-report points, caps before handing up ----------------
 
 
-def test_direct_report_is_capped_then_handed_to_its_county(tmp_path: Path) -> None:
+def test_direct_report_is_capped_then_handed_to_its_county(backend: Backend) -> None:
     port_days = [f"{m}-{d:02d}" for m in ("07", "08", "09") for d in range(1, 31, 3)]  # 30
     events = [
         *UNITS,
@@ -286,7 +287,7 @@ def test_direct_report_is_capped_then_handed_to_its_county(tmp_path: Path) -> No
         adopt("pa", "PORT-2011-0901", "city.union.bulletin", "2011-09-05"),
         *subs("ganjingzi", "gjz", ["07-02", "08-02", "09-02", "09-03"]),
     ]
-    result = board(build(tmp_path, events), "dalian-2011", "2011Q3")
+    result = board(build(backend, events), "dalian-2011", "2011Q3")
     port = result.unit("dl-port")
     # 直报点得分记入所在区市县、产业工会总分: dl-port's 30 × 0.5 = 15 is capped at 10 for
     # dl-port itself, plus 市总信息单条采用4分 = 14, all handed to shahekou.
@@ -329,7 +330,7 @@ def test_direct_report_is_capped_then_handed_to_its_county(tmp_path: Path) -> No
     }
 
 
-def test_unit_changed_moves_a_direct_report_between_counties(tmp_path: Path) -> None:
+def test_unit_changed_moves_a_direct_report_between_counties(backend: Backend) -> None:
     before = [*JULY, "08-01", "08-04", "08-08"]  # 12, under shahekou
     after = [
         "08-16", "08-18", "08-22", "08-25", "08-29",
@@ -341,7 +342,7 @@ def test_unit_changed_moves_a_direct_report_between_counties(tmp_path: Path) -> 
         changed("mv", "dl-port", "2011-08-15", parent="ganjingzi"),
         *subs("dl-port", "port", after),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q3 = board(path, "dalian-2011", "2011Q3")
     # The cap is dl-port's: the first 20 by at score (12 before the move, 8 after) = 10.
     port = q3.unit("dl-port")
@@ -364,7 +365,7 @@ def test_unit_changed_moves_a_direct_report_between_counties(tmp_path: Path) -> 
     assert q2.unit("dl-port").attributed_to == "shahekou"
 
 
-def test_a_direct_report_that_becomes_a_county_keeps_its_later_points(tmp_path: Path) -> None:
+def test_a_direct_report_that_becomes_a_county_keeps_its_later_points(backend: Backend) -> None:
     events = [
         *UNITS,
         reg("changxing", "长兴岛临港工业区工会", "direct_report", parent="ganjingzi"),
@@ -373,7 +374,7 @@ def test_a_direct_report_that_becomes_a_county_keeps_its_later_points(tmp_path: 
         changed("up", "changxing", "2011-08-01", kind="county", name="长兴岛临港工业区总工会"),
         *subs("changxing", "cxd", ["08-02", "08-09", "08-16", "08-23", "09-06", "09-13"]),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q3 = board(path, "dalian-2011", "2011Q3")
     cxd = q3.unit("changxing")
     # 10 × 0.5 = 5 earned; the 4 July submissions (2) were earned as a direct report and
@@ -388,13 +389,13 @@ def test_a_direct_report_that_becomes_a_county_keeps_its_later_points(tmp_path: 
     assert q2.unit("changxing").attributed_to == "ganjingzi"
 
 
-def test_a_unit_with_no_assessed_ancestor_keeps_its_points(tmp_path: Path) -> None:
+def test_a_unit_with_no_assessed_ancestor_keeps_its_points(backend: Backend) -> None:
     events = [
         *UNITS,
         reg("dl-ship", "大连船舶重工集团工会(信息直报点)", "direct_report"),
         *subs("dl-ship", "ship", ["07-06", "07-20", "08-03", "08-17"]),
     ]
-    result = board(build(tmp_path, events), "dalian-2011", "2011Q3")
+    result = board(build(backend, events), "dalian-2011", "2011Q3")
     ship = result.unit("dl-ship")
     assert lines(ship) == [("submission", "2", None)]  # 4 × 0.5, kept
     assert (ship.attributed_to, ship.rank) == (None, None)
@@ -404,7 +405,7 @@ def test_a_unit_with_no_assessed_ancestor_keeps_its_points(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def award(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def award(module_backend: Backend) -> Path:
     events = [
         *UNITS,
         # shahekou: 市委 and 省政府 (0 points here, yet 省总或市委以上) → 2 items.
@@ -456,7 +457,7 @@ def award(tmp_path_factory: pytest.TempPathFactory) -> Path:
         *subs("dl-build", "db", ["07-13"]),
         adopt("b-a", "DB-2011-0713", "province.union.briefing", "2011-07-27"),
     ]
-    return build(tmp_path_factory.mktemp("award"), events)
+    return build(module_backend, events, "award")
 
 
 def test_award_two_items_adopted_by_city_party_or_higher(award: Path) -> None:
@@ -514,7 +515,7 @@ def test_award_counts_a_direct_reports_items_and_vetoes(award: Path) -> None:
 # -- principle 6: retracted events ---------------------------------------------------------
 
 
-def test_retracted_events_never_score_and_stay_in_the_trace(tmp_path: Path) -> None:
+def test_retracted_events_never_score_and_stay_in_the_trace(backend: Backend) -> None:
     events = [
         *UNITS,
         sub("r-s1", "shahekou", "SHK-2011-R1", "2011-07-05"),
@@ -528,7 +529,7 @@ def test_retracted_events_never_score_and_stay_in_the_trace(tmp_path: Path) -> N
         adjust("r-j1", "shahekou", "2011-09-20", "3", "承办信息员培训"),
         retract("x4", "r-j1", "2011-09-21", "加分已在上季度计入"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     expl = explanation(path, "dalian-2011", "2011Q3", "shahekou")
     # Only r-s2 (0.5) and r-a2 (市总信息单条采用4分) stand.
     assert lines(expl.unit) == [
@@ -559,7 +560,9 @@ combined = "20"
 """
 
 
-def test_adjustments_scoped_to_a_ruleset_and_its_revisions(tmp_path: Path) -> None:
+def test_adjustments_scoped_to_a_ruleset_and_its_revisions(
+    tmp_path: Path, backend: Backend
+) -> None:
     revision = tmp_path / "dalian-r1.toml"
     revision.write_text(REVISION, encoding="utf-8")
     events = [
@@ -570,7 +573,7 @@ def test_adjustments_scoped_to_a_ruleset_and_its_revisions(tmp_path: Path) -> No
         adjust("j4", "shahekou", "2011-08-12", "3", "修订试算加分", "dalian-2011-r1"),
         adjust("j5", "shahekou", "2011-10-09", "4", "第四季度加分", "dalian-2011"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     base = board(path, "dalian-2011", "2011Q3").unit("shahekou")
     assert lines(base) == [("adjustment", "-1", None), ("adjustment", "2", None)]  # j2, j1
     assert base.total == D(1)
@@ -589,7 +592,7 @@ def test_adjustments_scoped_to_a_ruleset_and_its_revisions(tmp_path: Path) -> No
 # -- ranks ---------------------------------------------------------------------------------
 
 
-def test_ranks_within_kind_ties_share(tmp_path: Path) -> None:
+def test_ranks_within_kind_ties_share(backend: Backend) -> None:
     def other_channel(unit: str, n: int, outlet: str, day: str) -> dict:
         return adopt(f"{unit}-{n}", f"{unit.upper()}-X{n}", outlet, f"2011-{day}", unit=unit)
 
@@ -608,7 +611,7 @@ def test_ranks_within_kind_ties_share(tmp_path: Path) -> None:
         # dl-build: 内刊 combined 1
         other_channel("dl-build", 1, "city.union.internal", "09-20") | {"mode": "combined"},
     ]
-    result = board(build(tmp_path, events), "dalian-2011", "2011Q3")
+    result = board(build(backend, events), "dalian-2011", "2011Q3")
     got = {u.unit: (u.total, u.rank) for u in result.units if u.kind == "county"}
     assert got == {
         "shahekou": (D(20), 1),
@@ -623,13 +626,13 @@ def test_ranks_within_kind_ties_share(tmp_path: Path) -> None:
 # -- as-of and diff ------------------------------------------------------------------------
 
 
-def test_as_of_replays_only_what_was_recorded(tmp_path: Path) -> None:
+def test_as_of_replays_only_what_was_recorded(backend: Backend) -> None:
     first = [
         *UNITS,
         *subs("shahekou", "shk", ["07-04", "07-11", "07-18", "07-25"]),
         adopt("a1", "SHK-2011-0704", "city.union.bulletin", "2011-07-30"),
     ]
-    path = build(tmp_path, first)
+    path = build(backend, first)
     t1 = recorded_at(path)
     t2 = append(
         path,
@@ -655,18 +658,18 @@ def test_as_of_replays_only_what_was_recorded(tmp_path: Path) -> None:
     assert board(path, "dalian-2011", "2011Q3", as_of="2000-01-01T00:00:00Z").units == ()
 
 
-def test_a_revision_may_move_the_effective_date(tmp_path: Path) -> None:
+def test_a_revision_may_move_the_effective_date(tmp_path: Path, backend: Backend) -> None:
     revision = tmp_path / "dalian-r2.toml"
     revision.write_text(
         REVISION.replace('id = "dalian-2011-r1"', 'id = "r2"\neffective_from = "2012-01-01"'),
         encoding="utf-8",
     )
-    path = build(tmp_path, UNITS)
+    path = build(backend, UNITS)
     assert board(path, revision, "2011Q3").in_force is False  # a what-if replay
     assert board(path, revision, "2012Q1").in_force is True
 
 
-def test_diff_under_a_revision(tmp_path: Path) -> None:
+def test_diff_under_a_revision(tmp_path: Path, backend: Backend) -> None:
     revision = tmp_path / "dalian-r1.toml"
     revision.write_text(REVISION, encoding="utf-8")
     port_days = [f"{m}-{d:02d}" for m in ("07", "08", "09") for d in range(1, 31, 3)]  # 30
@@ -678,7 +681,7 @@ def test_diff_under_a_revision(tmp_path: Path) -> None:
         adopt("g-c", "GJZ-2011-0701", "central.cpc_office", "2011-09-01"),
         adopt("x-c", "XG-X1", "central.state_council_office", "2011-09-02", "combined", "xigang"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     result = diffed(path, "2011Q3", "dalian-2011", revision)
     assert result.a["ruleset"] == "dalian-2011" and result.b["ruleset"] == "dalian-2011-r1"
     rows = {r.unit: (r.a, r.b, r.delta) for r in result.units}

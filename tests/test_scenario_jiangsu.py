@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from scenario_helpers import (
     D,
     activity,
@@ -59,7 +60,7 @@ def item(id_: str, unit: str, info: str, day: str, **kw: object) -> dict:
 
 
 @pytest.fixture(scope="module")
-def routed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def routed(module_backend: Backend) -> Path:
     events = [
         *UNITS,
         item("s1", "nanjing", "NJ-01", "04-01"),
@@ -100,7 +101,7 @@ def routed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         item("t1", "taixing", "TX-01", "06-02"),
         adopt("t1w", "TX-01", "province.union.web", "2016-06-06"),
     ]
-    return build(tmp_path_factory.mktemp("routed"), events)
+    return build(module_backend, events, "routed")
 
 
 def test_routing_and_adoption_clauses_for_a_city(routed: Path) -> None:
@@ -176,7 +177,7 @@ def test_routing_reads_the_replayed_log(tmp_path: Path) -> None:
 # -- §一.2 self adoption, urgent items ----------------------------------------------------------
 
 
-def test_departments_self_adoption_scores_zero(tmp_path: Path) -> None:
+def test_departments_self_adoption_scores_zero(backend: Backend) -> None:
     events = [
         *UNITS,
         item("x1", "js-xuanjiao", "XJ-01", "04-11"),
@@ -190,7 +191,7 @@ def test_departments_self_adoption_scores_zero(tmp_path: Path) -> None:
         adopt("k1e", "JK-01", "province.union.express", "2016-05-12"),
         adopt("k1a", "JK-01", "acftu.essentials", "2016-05-18"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q2 = board(path, "jiangsu-2016", "2016Q2")
     # 省总机关各部门、驻会省产业工会信息被省总本级采用不记分。
     assert lines(q2.unit("js-xuanjiao")) == [
@@ -212,7 +213,7 @@ def test_departments_self_adoption_scores_zero(tmp_path: Path) -> None:
     }
 
 
-def test_urgent_items_earn_ten_instead_of_the_outlets_clause(tmp_path: Path) -> None:
+def test_urgent_items_earn_ten_instead_of_the_outlets_clause(backend: Backend) -> None:
     events = [
         *UNITS,
         item("u1", "changzhou", "CZ-U1", "07-08", urgent=True),
@@ -226,7 +227,7 @@ def test_urgent_items_earn_ten_instead_of_the_outlets_clause(tmp_path: Path) -> 
         item("l1", "liyang", "LY-U1", "09-01", urgent=True),
         adopt("l1w", "LY-U1", "province.union.web", "2016-09-02"),
     ]
-    q3 = board(build(tmp_path, events), "jiangsu-2016", "2016Q3")
+    q3 = board(build(backend, events), "jiangsu-2016", "2016Q3")
     cz = q3.unit("changzhou")
     # 紧急信息省总采用记 10 分: by any province.union.* outlet, instead of 5 / 3 / 0.
     assert lines(cz) == [
@@ -243,7 +244,7 @@ def test_urgent_items_earn_ten_instead_of_the_outlets_clause(tmp_path: Path) -> 
 # -- §二.2 instructions, §二.3 comprehensive, §二.4 activity ------------------------------------
 
 
-def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
+def test_instructions_once_per_info_and_level(backend: Backend) -> None:
     events = [
         *UNITS,
         item("w1", "wuxi", "WX-01", "07-01"),
@@ -255,7 +256,7 @@ def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
         instr("i6", "WX-01", "city", "2016-07-16"),
         instr("i7", "WX-01", "city_union", "2016-07-17"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     wx = board(path, "jiangsu-2016", "2016Q3").unit("wuxi")
     assert lines(wx) == [
         ("instr.central", "20", "WX-01"),  # 党中央、国务院领导批示每篇记 20 分 (i2: same level)
@@ -270,7 +271,7 @@ def test_instructions_once_per_info_and_level(tmp_path: Path) -> None:
     assert "no clause of jiangsu-2016 scores level city_union" in trace["i7"].reason
 
 
-def test_comprehensive_submissions_and_the_yearly_activity(tmp_path: Path) -> None:
+def test_comprehensive_submissions_and_the_yearly_activity(backend: Backend) -> None:
     events = [
         *UNITS,
         item("c1", "nanjing", "NJ-Z1", "01-10", category="comprehensive"),
@@ -287,7 +288,7 @@ def test_comprehensive_submissions_and_the_yearly_activity(tmp_path: Path) -> No
         retract("w1x", "w1", "2016-02-20", "会议延期"),
         activity("w2", "wuxi", "2016-04-12", "training"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     q1 = board(path, "jiangsu-2016", "2016Q1")
     # 各市总工会报送的…综合分析信息，每报送一篇记 10 分: 2 × 10; 各市总在一年内…记 20 分.
     assert lines(q1.unit("nanjing")) == [
@@ -312,7 +313,7 @@ def test_comprehensive_submissions_and_the_yearly_activity(tmp_path: Path) -> No
 # -- §三 targets, §五 deductions by adjustment ---------------------------------------------------
 
 
-def test_targets_for_year_periods(tmp_path: Path) -> None:
+def test_targets_for_year_periods(backend: Backend) -> None:
     events = [
         *UNITS,
         item("n1", "js-nvgong", "NG-01", "03-01"),
@@ -327,7 +328,7 @@ def test_targets_for_year_periods(tmp_path: Path) -> None:
         ),
         item("c1", "nanjing", "NJ-Z1", "01-10", category="comprehensive"),
     ]
-    path = build(tmp_path, events)
+    path = build(backend, events)
     year = board(path, "jiangsu-2016", "2016")
     got = {u.unit: (u.total, u.target, u.target_met) for u in year.units}
     assert got["nanjing"] == (D(10), D(300), False)  # 各市总工会年度目标分值为 300 分

@@ -184,8 +184,8 @@ class PostgresRecorder(SqlRecorder):
                     f"{self.label}: schema {self.schema} already holds {others} other table(s); "
                     "a ledger is created only in an empty database (or schema)"
                 )
-            for statement in create_statements(self.schema):
-                conn.execute(statement)
+            # One round trip for the whole schema (no parameters, so several statements).
+            conn.execute(";\n".join(create_statements(self.schema)))
             conn.execute(
                 "INSERT INTO schema_version VALUES (%s, to_char(now() AT TIME ZONE 'UTC', "
                 '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\'))',

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 import rules
+from backends import Backend
 from ledger import Ledger
 from projections import score
 from projections.model import Board
@@ -43,10 +44,21 @@ def folder() -> Iterator[Path]:
 
 
 @contextmanager
-def ledger_of(events: Iterable[dict[str, Any]], where: Path | None = None) -> Iterator[Ledger]:
-    """A new ledger file holding `events` (appended in one batch), closed afterwards."""
+def ledger_of(
+    events: Iterable[dict[str, Any]],
+    where: Path | None = None,
+    on: Backend | None = None,
+    slot: str = "props",
+) -> Iterator[Ledger]:
+    """A new ledger holding `events` (appended in one batch), closed afterwards: a file in
+    `where` (or a fresh folder), or on backend `on` in its `slot` (tests/backends.py: on
+    PostgreSQL one schema per slot, emptied for each example)."""
     with folder() if where is None else _keep(where) as base:
-        ledger = Ledger.open(base / f"ledger-{next(_numbers)}.sqlite", create=True)
+        if on is not None and on.is_postgres:
+            location: Any = on.emptied(slot)
+        else:
+            location = base / f"ledger-{next(_numbers)}.sqlite"
+        ledger = Ledger.open(location, create=True)
         try:
             batch = list(events)
             if batch:
@@ -77,6 +89,11 @@ def masked(board: Board) -> Board:
 
 def boards(ledger: Ledger, ruleset: Any, labels: Iterable[str], **kw: Any) -> dict[str, Board]:
     return {label: score(ledger, ruleset, label, **kw) for label in labels}
+
+
+def reopen(ledger: Ledger) -> Ledger:
+    """Another Ledger on the same file or database."""
+    return Ledger.open(ledger.path or ledger.recorder.url)  # type: ignore[attr-defined]
 
 
 def payloads(ledger: Ledger) -> list[str]:

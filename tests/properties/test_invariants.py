@@ -26,10 +26,12 @@ from propkit import (
     ledger_of,
     masked,
     payloads,
+    reopen,
     totals,
 )
 
 import rules
+from backends import Backend
 from ledger import InputError, Ledger
 from ledger.jsonl import read_jsonl, write_jsonl
 from ledger.testing import ledgers, period_labels, periods, revisions
@@ -55,13 +57,15 @@ def _draw(data: st.DataObject, ruleset: str, **kw: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
-def test_replaying_twice_gives_identical_results(ruleset: str, data: st.DataObject) -> None:
+def test_replaying_twice_gives_identical_results(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     events = _draw(data, ruleset)
     labels = _labels(ruleset, data)
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         first = boards(ledger, ruleset, labels, with_trace=True)
         again = boards(ledger, ruleset, labels, with_trace=True)
-        reopened = Ledger.open(ledger.path)
+        reopened = reopen(ledger)
         try:
             third = boards(reopened, ruleset, labels, with_trace=True)
         finally:
@@ -71,14 +75,16 @@ def test_replaying_twice_gives_identical_results(ruleset: str, data: st.DataObje
 
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
-def test_export_then_import_gives_identical_scoreboards(ruleset: str, data: st.DataObject) -> None:
+def test_export_then_import_gives_identical_scoreboards(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     events = _draw(data, ruleset)
     labels = _labels(ruleset, data)
-    with folder() as where, ledger_of(events, where) as ledger:
+    with folder() as where, ledger_of(events, where, on=module_backend) as ledger:
         exported = where / "export.jsonl"
         with open(exported, "w", encoding="utf-8") as out:
             write_jsonl(ledger, out)
-        with ledger_of(read_jsonl(str(exported)), where) as copy:
+        with ledger_of(read_jsonl(str(exported)), where, on=module_backend, slot="props2") as copy:
             assert payloads(copy) == payloads(ledger)
             assert copy.verify().ok
             assert boards(copy, ruleset, labels) == boards(ledger, ruleset, labels)
@@ -86,10 +92,12 @@ def test_export_then_import_gives_identical_scoreboards(ruleset: str, data: st.D
 
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
-def test_importing_the_same_events_again_changes_nothing(ruleset: str, data: st.DataObject) -> None:
+def test_importing_the_same_events_again_changes_nothing(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     events = _draw(data, ruleset)
     labels = _labels(ruleset, data)
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         head = ledger.head()
         before = boards(ledger, ruleset, labels)
         again = ledger.append_many(events)
@@ -108,9 +116,11 @@ def test_importing_the_same_events_again_changes_nothing(ruleset: str, data: st.
 
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
-def test_every_total_is_the_sum_of_its_lines(ruleset: str, data: st.DataObject) -> None:
+def test_every_total_is_the_sum_of_its_lines(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     events = _draw(data, ruleset)
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
             for unit in board.units:
                 if isinstance(board, Scoreboard):
@@ -127,10 +137,12 @@ def test_every_total_is_the_sum_of_its_lines(ruleset: str, data: st.DataObject) 
 
 @pytest.mark.parametrize("ruleset", POINTS)
 @given(data=st.data())
-def test_attribution_conserves_points(ruleset: str, data: st.DataObject) -> None:
+def test_attribution_conserves_points(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     """What units that keep their points total is everything earned, counted once."""
     events = _draw(data, ruleset)
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
             kept = sum((u.total for u in board.units if u.attributed_to is None), ZERO)
             earned = sum(
@@ -212,10 +224,12 @@ REORGANISED = [
 ]  # fmt: skip
 
 
-def test_a_unit_that_hands_up_then_keeps_its_points() -> None:
+def test_a_unit_that_hands_up_then_keeps_its_points(
+    module_backend: Backend,
+) -> None:
     """Found by the property above: k earns 10 in Q1 (handed to its city) and 10 in Q2
     (kept, once the city is no longer of an assessed kind)."""
-    with ledger_of(REORGANISED) as ledger:
+    with ledger_of(REORGANISED, on=module_backend) as ledger:
         q1, q2, year = (score(ledger, "jiangsu-2016", p) for p in ("2016Q1", "2016Q2", "2016"))
     assert (q1.unit("k").attributed_to, q1.unit("k").total) == ("c", Decimal(10))
     assert (q2.unit("k").attributed_to, q2.unit("k").total) == (None, Decimal(10))
@@ -252,7 +266,7 @@ def _dependents(events: list[dict[str, Any]], index: int) -> bool:
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
 def test_retracting_an_event_is_as_if_it_was_never_appended(
-    ruleset: str, data: st.DataObject
+    module_backend: Backend, ruleset: str, data: st.DataObject
 ) -> None:
     """Any event but a unit registration or a retraction (unit changes included, though
     drawn ledgers never retract those)."""
@@ -276,10 +290,12 @@ def test_retracting_an_event_is_as_if_it_was_never_appended(
         "reason": "录入错误",
     }
     labels = _labels(ruleset, data)
-    with ledger_of([*events, retraction]) as with_retraction:
+    with ledger_of([*events, retraction], on=module_backend) as with_retraction:
         retracted_boards = boards(with_retraction, ruleset, labels)
     try:
-        with ledger_of(events[:index] + events[index + 1 :]) as without:
+        with ledger_of(
+            events[:index] + events[index + 1 :], on=module_backend, slot="props2"
+        ) as without:
             never_boards = boards(without, ruleset, labels)
     except InputError:
         # Only when a unit change is left out: a later move may then close a cycle.
@@ -320,19 +336,23 @@ def _check_caps(ledger: Ledger, ruleset: Any, year: int) -> None:
 
 
 @given(data=st.data())
-def test_no_capped_clause_exceeds_its_cap_in_any_quarter(data: st.DataObject) -> None:
+def test_no_capped_clause_exceeds_its_cap_in_any_quarter(
+    module_backend: Backend, data: st.DataObject
+) -> None:
     """dalian-2011: submissions 0.5 each, at most 10 per unit and quarter (before any
     hand-up); each quarter's line, each month's share and each year line within the cap."""
     events = _draw(data, "dalian-2011", size=(20, 70))
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         _check_caps(ledger, "dalian-2011", 2011)
 
 
 @given(data=st.data())
-def test_caps_hold_under_revised_caps_and_points(data: st.DataObject) -> None:
+def test_caps_hold_under_revised_caps_and_points(
+    module_backend: Backend, data: st.DataObject
+) -> None:
     events = _draw(data, "dalian-2011", size=(20, 70))
     text = data.draw(revisions("dalian-2011", min_overrides=1, fields=("points", "cap")))
-    with folder() as where, ledger_of(events, where) as ledger:
+    with folder() as where, ledger_of(events, where, on=module_backend) as ledger:
         path = where / "revision.toml"
         path.write_text(text, encoding="utf-8")
         _check_caps(ledger, rules.load(path), 2011)
@@ -344,12 +364,12 @@ def test_caps_hold_under_revised_caps_and_points(data: st.DataObject) -> None:
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
 def test_a_revision_without_overrides_scores_like_its_base(
-    ruleset: str, data: st.DataObject
+    module_backend: Backend, ruleset: str, data: st.DataObject
 ) -> None:
     events = _draw(data, ruleset)
     text = data.draw(revisions(ruleset, max_overrides=0), label="revision")
     labels = _labels(ruleset, data)
-    with folder() as where, ledger_of(events, where) as ledger:
+    with folder() as where, ledger_of(events, where, on=module_backend) as ledger:
         path = where / "revision.toml"
         path.write_text(text, encoding="utf-8")
         revised = rules.load(path)
@@ -369,7 +389,9 @@ RAISABLE = {
 
 @pytest.mark.parametrize("ruleset", POINTS)
 @given(data=st.data())
-def test_raising_one_clause_never_lowers_a_total(ruleset: str, data: st.DataObject) -> None:
+def test_raising_one_clause_never_lowers_a_total(
+    module_backend: Backend, ruleset: str, data: st.DataObject
+) -> None:
     """Gates and conditions carry no points to raise; every raised number is higher."""
     events = _draw(data, ruleset)
     text = data.draw(
@@ -384,7 +406,7 @@ def test_raising_one_clause_never_lowers_a_total(ruleset: str, data: st.DataObje
         label="revision",
     )
     labels = _labels(ruleset, data)
-    with folder() as where, ledger_of(events, where) as ledger:
+    with folder() as where, ledger_of(events, where, on=module_backend) as ledger:
         path = where / "revision.toml"
         path.write_text(text, encoding="utf-8")
         revised = rules.load(path)
@@ -401,12 +423,15 @@ def test_raising_one_clause_never_lowers_a_total(ruleset: str, data: st.DataObje
 @pytest.mark.parametrize("ruleset", SHIPPED)
 @given(data=st.data())
 def test_as_of_now_is_the_present_and_before_the_first_append_is_empty(
-    ruleset: str, data: st.DataObject
+    module_backend: Backend, ruleset: str, data: st.DataObject
 ) -> None:
     events = _draw(data, ruleset)
     split = data.draw(st.integers(1, len(events)), label="first batch")
     labels = _labels(ruleset, data)
-    with ledger_of([]) as ledger, ledger_of(events[:split]) as first_only:
+    with (
+        ledger_of([], on=module_backend) as ledger,
+        ledger_of(events[:split], on=module_backend, slot="props2") as first_only,
+    ):
         ledger.append_many(events[:split])
         end_of_first = datetime.fromisoformat(ledger.head().recorded_at)  # type: ignore[arg-type]
         if split < len(events):
@@ -431,10 +456,10 @@ def test_as_of_now_is_the_present_and_before_the_first_append_is_empty(
 @pytest.mark.parametrize("ruleset", CHECKLISTS)
 @given(data=st.data())
 def test_checklist_items_and_categories_stay_within_their_maxima(
-    ruleset: str, data: st.DataObject
+    module_backend: Backend, ruleset: str, data: st.DataObject
 ) -> None:
     events = _draw(data, ruleset, size=(0, 60))
-    with ledger_of(events) as ledger:
+    with ledger_of(events, on=module_backend) as ledger:
         for board in boards(ledger, ruleset, _labels(ruleset, data)).values():
             assert isinstance(board, ChecklistBoard)
             for unit in board.units:
