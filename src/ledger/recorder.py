@@ -71,6 +71,23 @@ class Head:
 EMPTY_HEAD = Head(seq=0, hash=GENESIS, recorded_at=None)
 
 
+class SideTables(Protocol):
+    """Tables kept beside the events in the same database (projection state), reached
+    through the ledger's own connection so their writes can be one transaction.
+
+    ``dialect`` names the SQL spoken (``"sqlite"``); ``conn`` is the DB-API connection;
+    ``transaction()`` is one serialised write transaction on it (committed on a normal
+    exit, rolled back on an exception). It never touches the events table.
+    """
+
+    dialect: str
+    conn: Any
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One write transaction on ``conn`` (serialised with appends)."""
+        ...
+
+
 class Recorder(Protocol):
     """A database holding one ledger's rows. Every method but ``writing`` may run anywhere.
 
@@ -134,10 +151,35 @@ class Recorder(Protocol):
         as_of: str | None,
         until_day: str | None = None,
         always: Sequence[str] = (),
+        *,
+        through_seq: int | None = None,
+        units: Sequence[str] | None = None,
+        every: Sequence[str] = (),
     ) -> Iterator[tuple[Any, ...]]:
-        """REPLAY_COLUMNS rows after `after_seq` (recorded at or before `as_of`), in order;
-        with `until_day` (YYYY-MM-DD), without those dated later unless of a type in
-        `always`."""
+        """REPLAY_COLUMNS rows after `after_seq` (up to `through_seq`, recorded at or before
+        `as_of`), in order; with `until_day` (YYYY-MM-DD), without those dated later unless
+        of a type in `always`; with `units`, only rows of those units (``''``: of none) or
+        of a type in `every`."""
+        ...
+
+    def seq_hash(self, seq: int) -> str | None:
+        """The hash of the event at `seq`, or None past the head."""
+        ...
+
+    def last_seq_as_of(self, as_of: str) -> int:
+        """The seq of the last event recorded at or before `as_of` (0 if none)."""
+        ...
+
+    def unit_counts(self, through_seq: int) -> Iterable[tuple[str | None, int]]:
+        """(unit, number of events) up to `through_seq`, per unit column value."""
+        ...
+
+    def info_units(self, after_seq: int, through_seq: int) -> Iterable[tuple[str, str | None]]:
+        """The distinct (info, unit) pairs of events in (after_seq, through_seq]."""
+        ...
+
+    def find_units(self, ids: Sequence[str]) -> Iterable[tuple[str, str, str | None]]:
+        """(id, type, unit) of the stored events with these ids."""
         ...
 
     def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:

@@ -79,12 +79,27 @@ class SqlRecorder:
         as_of: str | None,
         until_day: str | None = None,
         always: Sequence[str] = (),
+        *,
+        through_seq: int | None = None,
+        units: Sequence[str] | None = None,
+        every: Sequence[str] = (),
     ) -> Iterator[tuple[Any, ...]]:
         sql = f"SELECT {REPLAY_COLUMNS} FROM events WHERE seq > ?"
         params: list[Any] = [after_seq]
+        if through_seq is not None:
+            sql += " AND seq <= ?"
+            params.append(through_seq)
         if as_of is not None:
             sql += " AND recorded_at <= ?"
             params.append(as_of)
+        if units is not None:
+            # One group of units (a projection's re-run): their rows, rows without a unit
+            # when '' is asked, and the `every` types of any unit.
+            marks = ",".join("?" * len(units)) or "NULL"
+            kinds = ",".join("?" * len(every)) or "NULL"
+            empty = " OR unit IS NULL" if "" in units else ""
+            sql += f" AND (unit IN ({marks}){empty} OR type IN ({kinds}))"
+            params += [*units, *every]
         if until_day is not None:
             # Later events are skipped here, never parsed; `always` types are read whatever
             # their date.
@@ -92,6 +107,28 @@ class SqlRecorder:
             sql += f" AND (substr(at, 1, 10) <= ? OR type IN ({marks}))"
             params += [until_day, *always]
         return self._stream(sql + " ORDER BY seq", params)
+
+    def seq_hash(self, seq: int) -> str | None:
+        row = self._one("SELECT hash FROM events WHERE seq = ?", [seq])
+        return None if row is None else str(row[0])
+
+    def last_seq_as_of(self, as_of: str) -> int:
+        row = self._one("SELECT MAX(seq) FROM events WHERE recorded_at <= ?", [as_of])
+        return 0 if row is None or row[0] is None else int(row[0])
+
+    def unit_counts(self, through_seq: int) -> Iterable[tuple[str | None, int]]:
+        sql = "SELECT unit, COUNT(*) FROM events WHERE seq <= ? GROUP BY unit"
+        return self._stream(sql, [through_seq])
+
+    def info_units(self, after_seq: int, through_seq: int) -> Iterable[tuple[str, str | None]]:
+        sql = (
+            "SELECT DISTINCT info, unit FROM events WHERE seq > ? AND seq <= ? AND info IS NOT NULL"
+        )
+        return self._stream(sql, [after_seq, through_seq])
+
+    def find_units(self, ids: Sequence[str]) -> Iterable[tuple[str, str, str | None]]:
+        sql = "SELECT id, type, unit FROM events WHERE TRUE"
+        return self._each_matching(sql, "id", ids)
 
     def record_rows(self, as_of: str | None) -> Iterator[tuple[Any, ...]]:
         if as_of is None:

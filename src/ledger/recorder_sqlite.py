@@ -140,6 +140,10 @@ class SQLiteRecorder(SqlRecorder):
 
         yield wait
 
+    def side_tables(self) -> SQLiteSideTables:
+        """This file's connection for tables beside the events (projection state)."""
+        return SQLiteSideTables(self.conn)
+
     def large_batch(self) -> None:
         if self._cache_before is None:
             self._cache_before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -177,6 +181,28 @@ class SQLiteRecorder(SqlRecorder):
 
     def unreadable(self, exc: Exception) -> str:
         return f"SQLite cannot read the file ({exc})"
+
+
+class SQLiteSideTables:
+    """Side tables in the ledger file: its connection, ``BEGIN IMMEDIATE`` transactions
+    (the same write lock appends take, so a state write and an append never interleave)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 def _has_recorded_by(conn: sqlite3.Connection) -> bool:

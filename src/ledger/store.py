@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -23,7 +23,7 @@ from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
 from .reader import EventRow, decode, named
-from .recorder import Head, Recorder, SealedRow
+from .recorder import Head, Recorder, SealedRow, SideTables
 from .recorder_postgres import PostgresRecorder, is_url, masked
 from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
@@ -157,12 +157,56 @@ class Ledger:
         after_seq: int = 0,
         until_day: str | None = None,
         always: Iterable[str] = (),
+        through_seq: int | None = None,
+        units: Iterable[str] | None = None,
+        every: Iterable[str] = (),
     ) -> Iterator[EventRow]:
         """Events in seq order as named rows, payloads upcast (``ledger.reader``): what the
         replays read. `until_day` skips, unparsed, events dated after it (YYYY-MM-DD) but
-        those of the types in `always`."""
+        those of the types in `always`; `through_seq` stops at that seq; `units` keeps only
+        the events of those units (``''``: events without one) and those of the types in
+        `every` (a projection re-running one group of units)."""
         when = None if as_of is None else _utc_text("as_of", as_of)
-        return named(self.recorder.replay_rows(after_seq, when, until_day, tuple(always)))
+        rows = self.recorder.replay_rows(
+            after_seq,
+            when,
+            until_day,
+            tuple(always),
+            through_seq=through_seq,
+            units=None if units is None else sorted(units),
+            every=tuple(every),
+        )
+        return named(rows)
+
+    # -- what projections read besides events (projections.state) ----------------
+
+    def seq_hash(self, seq: int) -> str | None:
+        """The hash of the event at `seq` (None past the head): a checkpoint's anchor."""
+        return self.recorder.seq_hash(seq)
+
+    def last_seq_as_of(self, as_of: datetime) -> int:
+        """The seq of the last event recorded at or before `as_of` (recorded_at never goes
+        backwards, so the events recorded by then are exactly seq 1 … this)."""
+        return self.recorder.last_seq_as_of(_utc_text("as_of", as_of))
+
+    def unit_counts(self, through_seq: int) -> dict[str | None, int]:
+        """How many events up to `through_seq` each unit column value has."""
+        return dict(self.recorder.unit_counts(through_seq))
+
+    def info_units(self, after_seq: int, through_seq: int) -> list[tuple[str, str | None]]:
+        """The distinct (info, unit) pairs of the events in (after_seq, through_seq]."""
+        return list(self.recorder.info_units(after_seq, through_seq))
+
+    def find_units(self, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """id -> (type, unit) of the stored events with these ids."""
+        return {i: (k, u) for i, k, u in self.recorder.find_units(sorted(set(ids)))}
+
+    def side_tables(self) -> SideTables | None:
+        """The database connection and write transaction for tables kept beside the events
+        (projection state), or None when this database offers none (then projections
+        replay). The events table itself stays append-only: its guards still hold."""
+        opener = getattr(self.recorder, "side_tables", None)
+        return None if opener is None else cast(SideTables, opener())
 
     def events(
         self,

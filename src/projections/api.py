@@ -20,8 +20,10 @@ from vocabulary.suggest import did_you_mean
 
 from .checklists import replay_checklist
 from .engine import replay_points
+from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
+from .state_store import StateUnavailable, store_for
 
 RulesetRef = str | os.PathLike[str] | rules.PointsRuleset | rules.ChecklistRuleset
 
@@ -101,19 +103,82 @@ def score(
     as_of: str | datetime | None = None,
     unit: str | None = None,
     with_trace: bool = False,
+    keep: bool = True,
+    log: Log | None = None,
 ) -> Board:
-    """The scoreboard of a period under a ruleset, replaying events recorded up to `as_of`.
+    """The scoreboard of a period under a ruleset, as of the events recorded up to `as_of`.
 
-    With `unit`, only that unit is listed (ranks are still among all units).
+    With `unit`, only that unit is listed (ranks are still among all units). A points
+    ruleset's board comes from the projection kept in the ledger (``projections.keep``),
+    brought up to the head (or to `as_of`) by reading only the events after its position;
+    `keep=False`, a trace, a checklist ruleset, a database without projection state, or an
+    `as_of` before the kept position replay the log instead. `log` is told which.
     """
     loaded = resolve_ruleset(ruleset)
-    board = _replay(ledger, loaded, _period(period), parse_as_of(as_of), with_trace, None)
+    span, when = _period(period), parse_as_of(as_of)
+    kept = _kept(ledger, loaded, span, when, log) if keep and not with_trace else None
+    board = kept[0] if kept else _replay(ledger, loaded, span, when, with_trace, None)
     if unit is not None:
         chosen = _only(board, unit)
         if not chosen.units:
             raise LedgerError(_no_unit(ledger, unit, board))
         board = chosen
     return board
+
+
+def _kept(
+    ledger: Ledger,
+    loaded: rules.PointsRuleset | rules.ChecklistRuleset,
+    span: Period,
+    when: datetime | None,
+    log: Log | None,
+) -> tuple[Scoreboard, Projection, int] | None:
+    """The board from the kept projection, with the projection and the seq it stands at;
+    None (after telling `log` why) when the log must be replayed instead."""
+    say = log or (lambda _text: None)
+    if isinstance(loaded, rules.ChecklistRuleset):
+        say(f"replayed the log: {loaded.id} is a checklist ruleset (no projection is kept)")
+        return None
+    store = store_for(ledger.side_tables())
+    if store is None:
+        say(f"replayed the log: {ledger.label} keeps no projection state")
+        return None
+    try:
+        return _from_state(ledger, Projection(ledger, store, loaded, span), when, say)
+    except StateUnavailable as exc:
+        say(f"replayed the log: {exc}")
+        return None
+
+
+def _from_state(
+    ledger: Ledger, projection: Projection, when: datetime | None, say: Log
+) -> tuple[Scoreboard, Projection, int] | None:
+    if when is not None:
+        target = ledger.last_seq_as_of(when)
+        held = projection.load()
+        if held is None or held.kept.position > target:
+            why = (
+                "no projection is kept"
+                if held is None
+                else (f"it lies before the projection's checkpoint (seq {held.kept.position})")
+            )
+            say(f"replayed the log: --as-of {when.isoformat()} (seq {target}): {why}")
+            return None
+        answer = projection.answer(target)
+    else:
+        target = ledger.head().seq
+        answer = projection.answer(target)
+        while answer is None:  # another process caught up past our head: read it again
+            target = ledger.head().seq
+            answer = projection.answer(target)
+    if answer is None:
+        say(f"replayed the log: --as-of (seq {target}) lies before the projection's checkpoint")
+        return None
+    say(answer.how)
+    board = answer.board
+    if when is not None:
+        board = attrs.evolve(board, as_of=when.isoformat())
+    return board, projection, target
 
 
 def _replay(
@@ -161,13 +226,31 @@ def explain(
     unit: str,
     *,
     as_of: str | datetime | None = None,
+    keep: bool = True,
+    log: Log | None = None,
 ) -> Explanation:
     """One unit's lines with their events and clause sentences, and every event considered
     (retracted and unscored ones marked, with the reason)."""
     loaded = resolve_ruleset(ruleset)
+    span, when = _period(period), parse_as_of(as_of)
+    kept = _kept(ledger, loaded, span, when, log) if keep else None
+    if kept is not None:
+        kept_board, projection, target = kept
+        traced = projection.traced(unit, target)
+        if traced is not None:
+            # The kept board's entry (its rank is among all units) with the trace of a re-run
+            # of the unit's group alone.
+            mine = attrs.evolve(kept_board.unit(unit), trace=traced.trace)
+            kept_board = attrs.evolve(
+                kept_board, units=tuple(mine if u.unit == unit else u for u in kept_board.units)
+            )
+            by = ledger.recorded_by_seq(t.seq for t in mine.trace)
+            return Explanation(board=kept_board, unit=mine, ruleset=loaded, recorded_by=by)
+        if all(u.unit != unit for u in kept_board.units):
+            raise LedgerError(_no_unit(ledger, unit, kept_board))
     # Only the asked unit's events are traced: the other units' lines are still needed
     # (ranks, hand-up), their traces are not.
-    board = _replay(ledger, loaded, _period(period), parse_as_of(as_of), True, unit)
+    board = _replay(ledger, loaded, span, when, True, unit)
     for entry in board.units:
         if entry.unit == unit:
             by = ledger.recorded_by_seq(t.seq for t in entry.trace)
@@ -183,16 +266,20 @@ def diff(
     *,
     as_of: str | datetime | None = None,
     against_as_of: str | datetime | None = None,
+    keep: bool = True,
+    log: Log | None = None,
 ) -> Diff:
-    """Two replays side by side per unit: under rulesets `a` and `b` (default `a`), at
+    """Two boards side by side per unit: under rulesets `a` and `b` (default `a`), at
     recorded times `as_of` and `against_as_of` (default `as_of`)."""
     when_b = parse_as_of(against_as_of, "--against-as-of")  # named in its own error
-    first = score(ledger, a, period, as_of=as_of)
+    first = score(ledger, a, period, as_of=as_of, keep=keep, log=log)
     second = score(
         ledger,
         b if b is not None else a,
         period,
         as_of=when_b if when_b is not None else as_of,
+        keep=keep,
+        log=log,
     )
     left = {u.unit: u for u in first.units}
     right = {u.unit: u for u in second.units}

@@ -23,6 +23,7 @@ from .cli_circular import add_circular_command
 from .cli_help import Parser as _Parser
 from .cli_help import UsageError as UsageError
 from .cli_help import add_examples
+from .cli_projections import add_projections_command
 from .cli_records import add_import_command, add_template_command
 from .cli_reports import DB_HELP, add_report_commands
 from .render.safe import visible
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(sub)
     add_circular_command(sub)
     add_template_command(sub)
+    add_projections_command(sub)
     add_examples(parser)
     return parser
 

@@ -56,6 +56,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "scoreledger circular demo.sqlite --ruleset dalian-2011 --period 2011 "
         "--format xlsx --output circular.xlsx",
     ),
+    "projections": (
+        "scoreledger projections demo.sqlite",
+        "scoreledger projections demo.sqlite --rebuild --ruleset dalian-2011 --period 2011Q3",
+    ),
 }
 
 #: The main help's epilog: where a newcomer starts.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ledger.errors import LedgerError
@@ -40,3 +41,11 @@ def emit(args: argparse.Namespace, text: str) -> None:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise LedgerError(f"--output {args.output}: cannot write ({exc.strerror})") from None
+
+
+def verbose_log(args: argparse.Namespace) -> Callable[[str], None] | None:
+    """With --verbose: a line on stderr saying whether a board came from a kept projection
+    or a replay of the log (projections.score's `log`)."""
+    if not getattr(args, "verbose", False):
+        return None
+    return lambda text: print(f"scoreledger: {text}", file=sys.stderr)

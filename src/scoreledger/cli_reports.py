@@ -9,10 +9,9 @@ from typing import TypeVar
 import rules
 from ledger.errors import LedgerError
 from ledger.store import Ledger
-from projections import explain, score
 
 from .cli_output import add_output_options, emit
-from .cli_xlsx import diff_of, write_xlsx_report
+from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
 from .demo import run_demo
 from .render.reports import (
     board_csv,
@@ -57,11 +56,20 @@ def _cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_verbose_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on stderr whether the answer came from the kept projection or a replay",
+    )
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
-        board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
+        board = score_of(ledger, args)
     if args.format == "json":
         emit(args, to_json(board_data(board)))
     elif args.format == "csv":
@@ -75,7 +83,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
-        result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
+        result = explain_of(ledger, args)
     out = to_json(explain_data(result)) if args.format == "json" else explain_text(result)
     emit(args, out)
     return 0
@@ -137,6 +145,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     add_replay_arguments(p)
     p.add_argument("--unit", metavar="UNIT", help="list only this unit id (its rank among all)")
     add_output_options(p, ["text", "json", "csv", "xlsx"])
+    add_verbose_option(p)
     p.set_defaults(run=_cmd_score)
 
     p = sub.add_parser(
@@ -149,6 +158,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     add_replay_arguments(p)
     p.add_argument("--unit", required=True, metavar="UNIT", help="the unit id to explain")
     add_output_options(p, ["text", "json", "xlsx"])
+    add_verbose_option(p)
     p.set_defaults(run=_cmd_explain)
 
     p = sub.add_parser(
@@ -172,6 +182,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="side B's recorded time (default: now)",
     )
     add_output_options(p, ["text", "json", "xlsx"])
+    add_verbose_option(p)
     p.set_defaults(run=_cmd_diff)
 
     p = sub.add_parser(

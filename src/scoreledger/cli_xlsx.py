@@ -10,16 +10,30 @@ import argparse
 
 from ledger.errors import LedgerError
 from ledger.store import Ledger
-from projections import diff, explain, parse_as_of, score
+from projections import Explanation, diff, explain, parse_as_of, score
 from projections.circular import circular, head_at
-from projections.model import Diff, Scoreboard
+from projections.model import Board, Diff, Scoreboard
 from projections.quarterly import quarterly
+
+from .cli_output import verbose_log
 
 
 def _target(args: argparse.Namespace) -> str:
     if args.output in (None, "-"):
         raise LedgerError(f"{args.command}: --format xlsx needs --output FILE.xlsx")
     return str(args.output)
+
+
+def score_of(ledger: Ledger, args: argparse.Namespace) -> Board:
+    """The board the ``score`` command's arguments ask for."""
+    log = verbose_log(args)
+    return score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit, log=log)
+
+
+def explain_of(ledger: Ledger, args: argparse.Namespace) -> Explanation:
+    """The explanation the ``explain`` command's arguments ask for."""
+    log = verbose_log(args)
+    return explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of, log=log)
 
 
 def diff_of(ledger: Ledger, args: argparse.Namespace) -> Diff:
@@ -31,6 +45,7 @@ def diff_of(ledger: Ledger, args: argparse.Namespace) -> Diff:
         args.against,
         as_of=args.as_of,
         against_as_of=args.against_as_of,
+        log=verbose_log(args),
     )
 
 
@@ -48,12 +63,12 @@ def write_xlsx_report(args: argparse.Namespace) -> int:
             info, tables = sheets.circular_sheets(doc)
             chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
         elif args.command == "score":
-            board = score(ledger, args.ruleset, args.period, as_of=args.as_of, unit=args.unit)
+            board = score_of(ledger, args)
             info, tables = sheets.score_sheets(board, head)
             if isinstance(board, Scoreboard) and args.unit is None:
                 chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
         elif args.command == "explain":
-            result = explain(ledger, args.ruleset, args.period, args.unit, as_of=args.as_of)
+            result = explain_of(ledger, args)
             info, tables = sheets.explain_sheets(result, head)
         else:
             info, tables = sheets.diff_sheets(diff_of(ledger, args), head)

@@ -79,9 +79,11 @@ def same_outlet_once(state: PointsState, live: list[Fact]) -> list[Fact]:
 def _warn_before_submission(state: PointsState, fact: Fact, sub: Fact | None) -> None:
     """Principle 4: an adoption dated before its submission still scores, with a warning."""
     if sub is not None and fact.at < sub.at:
-        state.warnings.append(
+        state.warn(
+            fact,
+            0,
             f"adoption {fact.id} (seq {fact.seq}) is dated {fact.day}, before its "
-            f"submission {sub.id} ({sub.day}); it still scores (principle 4)"
+            f"submission {sub.id} ({sub.day}); it still scores (principle 4)",
         )
 
 

@@ -47,15 +47,19 @@ def build_board(state: PointsState) -> Scoreboard:
         )
         for unit in sorted(lines)
     ]
-    rules = state.rules
-    ranked = rank(scores, rules.assessed_kinds)
-    kind_order = {k: i for i, k in enumerate(rules.assessed_kinds)}
-    ranked.sort(key=lambda s: (kind_order.get(s.kind, 99), s.kind, s.rank or 10**9, s.unit))
     return Scoreboard(
-        **board_header(rules, state.period, state.as_of),
-        units=tuple(ranked),
+        **board_header(state.rules, state.period, state.as_of),
+        units=tuple(ranked_in_order(scores, state.rules.assessed_kinds)),
         warnings=tuple(state.warnings),
     )
+
+
+def ranked_in_order(scores: list[UnitScore], assessed: tuple[str, ...]) -> list[UnitScore]:
+    """Units (sorted by id) ranked, then in the board's order: by assessed kind, rank, id."""
+    ranked = rank(scores, assessed)
+    kind_order = {k: i for i, k in enumerate(assessed)}
+    ranked.sort(key=lambda s: (kind_order.get(s.kind, 99), s.kind, s.rank or 10**9, s.unit))
+    return ranked
 
 
 # -- principle 5: earned by the unit as it stood, capped there, handed up ---------------

@@ -45,7 +45,7 @@ def _choose(
                 "own year (the clause scores it in the period holding its at)"
             )
             if in_period:
-                state.warnings.append(f"ranking {fact.id}: {reason}")
+                state.warn(fact, 1, f"ranking {fact.id}: {reason}")
             continue
         key = (clause.id, fact.unit or "", p["year"])
         if clause.once == "year" and key in once:

@@ -61,6 +61,9 @@ class PointsState:
         self.traces: list[tuple[str | None, Trace]] = []  # (unit, trace)
         self.derived: list[VetoMark] = []
         self.warnings: list[str] = []
+        #: Each warning's unit and place in the board's order ((phase, at, seq), then
+        #: as raised): a projection merges the warnings of groups of units re-run apart.
+        self.warned: list[tuple[str | None, tuple[int, str, int, int], str]] = []
         #: Units with live information-work events in the period, scored or not: they are
         #: listed (with 0 if nothing scored) so that explain can show why (principle 8).
         self.active: set[str] = set()
@@ -69,6 +72,12 @@ class PointsState:
         self.by_kind: dict[type[BaseClause], list[BaseClause]] = defaultdict(list)
         for clause in ruleset.clauses:
             self.by_kind[type(clause)].append(clause)
+
+    def warn(self, fact: Fact, phase: int, text: str) -> None:
+        """A warning about `fact`; the board lists them by phase (0 adoptions, 1 rankings),
+        then in business order, as the clause kinds run."""
+        self.warnings.append(text)
+        self.warned.append((fact.unit, (phase, fact.at, fact.seq, len(self.warned)), text))
 
     def clauses(self, kind: type[C]) -> list[C]:
         """The ruleset's clauses of one kind (``AdoptionClause`` …), in ruleset order."""

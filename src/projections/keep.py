@@ -1,0 +1,393 @@
+"""Kept projections: a points board's state in the ledger, brought up to a position.
+
+A :class:`Projection` is one (ruleset fingerprint, code version, period). Its state is
+one JSON body per group of units (``projections.groups``): the units' standing and lines,
+and the group's warnings. To answer at seq T it reads only the events after its position
+(up to T), finds which groups they touch, re-runs the engine on the events of those
+groups alone, and writes the new bodies and position in one transaction, compare-and-set
+on the old position. The board is assembled from the bodies (ranks recomputed).
+
+What it cannot prove local re-runs everything (a rebuild): a ``unit_registered`` or
+``unit_changed`` after the checkpoint (it may move units between groups and changes what
+every unit stood as), or a retraction of one. A rebuild writes a ``building`` projection
+group by group (in batches of a bounded number of events, each its own transaction, so a
+killed rebuild resumes where it stopped) and then replaces the ready one in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import attrs
+
+from ledger import events, upcast
+from ledger.errors import LedgerError
+from ledger.reader import EventRow
+from ledger.store import Ledger
+from rules import PointsRuleset, fingerprint
+
+from .engine import ALWAYS_READ, PointsReplay
+from .groups import Groups, hand_up_pairs
+from .model import Scoreboard, UnitScore, board_header
+from .periods import Period
+from .points.board import ranked_in_order
+from .state_codec import decode_group, encode_group
+from .state_store import Kept, Key, Loaded, StateStore
+
+_UNIT_TYPES = ("unit_registered", "unit_changed")
+#: Read by every group's re-run, whatever their unit: unit history and retractions.
+_EVERY = ("retraction", *_UNIT_TYPES)
+#: A rebuild re-runs groups in batches of at most this many events (memory stays bounded).
+BATCH_EVENTS = 150_000
+
+
+def _code_version() -> str:
+    """The projection code version: a digest of the source of everything that computes a
+    board's state, so a changed engine never reuses state an older one wrote."""
+    here = Path(__file__).parent
+    files = sorted(here.glob("points/*.py")) + [
+        here / name
+        for name in (
+            "engine.py",
+            "units.py",
+            "periods.py",
+            "model.py",
+            "numbers.py",
+            "groups.py",
+            "keep.py",
+            "state_codec.py",
+        )
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def code_version() -> str:
+    """:data:`CODE_VERSION`, and the upcaster chain the payloads are read through (an
+    upcaster registered at run time changes what the events say: the schema version and
+    each upcaster's code are part of the key)."""
+    if events.SCHEMA_VERSION == 1 and not upcast.UPCASTERS:
+        return CODE_VERSION
+    digest = hashlib.sha256(str(events.SCHEMA_VERSION).encode())
+    for (kind, version), step in sorted(upcast.UPCASTERS.items()):
+        code = getattr(step, "__code__", None)
+        body = code.co_code + repr(code.co_consts).encode() if code is not None else b""
+        digest.update(f"{kind}:{version}:{getattr(step, '__qualname__', step)!r}".encode())
+        digest.update(body)
+    return f"{CODE_VERSION}-{digest.hexdigest()[:8]}"
+
+
+Log = Callable[[str], None]
+
+
+@attrs.frozen
+class Answer:
+    """A board and how it was obtained (``--verbose`` prints `how`)."""
+
+    board: Scoreboard
+    how: str
+
+
+class Projection:
+    """One points ruleset's board for one period, kept in `store`."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        store: StateStore,
+        ruleset: PointsRuleset,
+        period: Period,
+        *,
+        batch_events: int = BATCH_EVENTS,
+    ) -> None:
+        self.ledger = ledger
+        self.store = store
+        self.rules = ruleset
+        self.period = period
+        self.batch_events = batch_events
+        self.key = Key(
+            ruleset=ruleset.id,
+            fingerprint=fingerprint(ruleset),
+            code=code_version(),
+            period=period.label,
+        )
+
+    @property
+    def label(self) -> str:
+        return f"projection {self.key.ruleset} {self.key.period}"
+
+    # -- answering -------------------------------------------------------------------
+
+    def load(self) -> Loaded | None:
+        """The ready projection and its state, if its anchor still matches the log."""
+        loaded = self.store.load(self.key, "ready")
+        if loaded is None or not self._anchored(loaded.kept):
+            return None
+        return loaded
+
+    def _anchored(self, kept: Kept) -> bool:
+        if kept.position == 0:
+            return True
+        return self.ledger.seq_hash(kept.position) == kept.anchor
+
+    def answer(self, target: int) -> Answer | None:
+        """The board at seq `target` from state (building or catching it up first), or
+        None when the kept state already covers more than `target` (replay instead)."""
+        loaded = self.load()
+        how = ""
+        if loaded is None:
+            how = self.rebuild(target) + "; "
+            loaded = self.load()
+            if loaded is None:
+                raise LedgerError(f"{self.label}: could not be built (a concurrent rebuild)")
+        kept = loaded.kept
+        if kept.position > target:
+            return None
+        if kept.position == target:
+            board = self._assemble(loaded.bodies)
+            return Answer(board, f"{how}{self.label}: served from state at seq {target}")
+        answer = self._catch_up(loaded, target)
+        return Answer(answer.board, how + answer.how)
+
+    def _catch_up(self, loaded: Loaded, target: int) -> Answer:
+        kept = loaded.kept
+        rows = list(
+            self.ledger.read(
+                after_seq=kept.position,
+                through_seq=target,
+                until_day=self.period.last,
+                always=ALWAYS_READ,
+            )
+        )
+        dirty = self._dirty_units(rows)
+        if dirty is None:
+            how = self.rebuild(target)
+            fresh = self.load()
+            if fresh is None or fresh.kept.position != target:
+                raise LedgerError(f"{self.label}: could not be rebuilt (a concurrent rebuild)")
+            how += f" (a unit event after seq {kept.position}: every group re-run)"
+            return Answer(self._assemble(fresh.bodies), how)
+        members = loaded.members
+        groups = Groups()
+        for group_units in members.values():
+            groups.union(group_units)
+        self._sync_links(target)
+        infos = {i for r in rows if (i := r.payload.get("info")) is not None}
+        for linked in self.store.links(infos).values():
+            groups.union(linked)
+        for unit in dirty:
+            groups.add(unit)
+        touched = {groups.find(u) for u in dirty}
+        components = {g: m for g, m in groups.components().items() if g in touched}
+        rerun = {u for m in components.values() for u in m}
+        replaced = [g for g, m in members.items() if rerun.intersection(m)]
+        fresh_bodies = self._run(components, target)
+        anchor = self.ledger.seq_hash(target) or ""
+        stored = False
+        with self.store.transaction() as w:
+            if w.advance(kept.id, kept.position, target, anchor):
+                w.drop_groups(kept.id, replaced)
+                w.put_groups(kept.id, {g: (components[g], fresh_bodies[g]) for g in components})
+                stored = True
+        bodies = dict(loaded.bodies)
+        for g in replaced:
+            bodies.pop(g, None)
+        bodies.update(fresh_bodies)
+        how = (
+            f"{self.label}: caught up from seq {kept.position} to {target} "
+            f"({len(rows)} events read, {len(components)} of {len(bodies)} groups re-run)"
+        )
+        if not stored:
+            how += "; another process moved the checkpoint first, so this answer was not kept"
+        return Answer(self._assemble(bodies), how)
+
+    def _dirty_units(self, rows: list[EventRow]) -> set[str] | None:
+        """The units whose groups the new rows touch; None when everything must re-run."""
+        dirty: set[str] = set()
+        targets = []
+        for row in rows:
+            if row.type in _UNIT_TYPES:
+                return None
+            if row.type == "retraction":
+                targets.append(row.payload["target"])
+            else:
+                dirty.add(row.unit or "")
+        for kind, unit in self.ledger.find_units(targets).values():
+            if kind in _EVERY:
+                return None
+            dirty.add(unit or "")
+        return dirty
+
+    def _assemble(self, bodies: dict[str, bytes | None]) -> Scoreboard:
+        """The board from every group's body: units ranked, warnings in replay order."""
+        scores: list[UnitScore] = []
+        warned = []
+        for body in bodies.values():
+            if body is None:
+                raise LedgerError(f"{self.label}: state incomplete (a rebuild did not finish)")
+            units, warnings = decode_group(body)
+            scores += units
+            warned += warnings
+        scores.sort(key=lambda s: s.unit)
+        warned.sort(key=lambda w: w[0])
+        return Scoreboard(
+            **board_header(self.rules, self.period, None),
+            units=tuple(ranked_in_order(scores, self.rules.assessed_kinds)),
+            warnings=tuple(text for _key, text in warned),
+        )
+
+    # -- re-running groups -------------------------------------------------------------
+
+    def _replay(
+        self, units: Iterable[str], target: int, trace_unit: str | None = None
+    ) -> PointsReplay:
+        replay = PointsReplay(
+            self.rules, self.period, with_trace=trace_unit is not None, trace_unit=trace_unit
+        )
+        replay.read(
+            self.ledger.read(
+                through_seq=target,
+                until_day=self.period.last,
+                always=ALWAYS_READ,
+                units=units,
+                every=_EVERY,
+            )
+        )
+        return replay
+
+    def _run(self, components: dict[str, list[str]], target: int) -> dict[str, bytes]:
+        """Each group's body, from one replay of the events of all their units."""
+        if not components:
+            return {}
+        replay = self._replay({u for m in components.values() for u in m}, target)
+        board = replay.run()
+        owner = {u: g for g, m in components.items() for u in m}
+        units: dict[str, list[UnitScore]] = {g: [] for g in components}
+        for entry in board.units:
+            if entry.unit in owner:
+                units[owner[entry.unit]].append(entry)
+        warned: dict[str, list] = {g: [] for g in components}  # type: ignore[type-arg]
+        for item in replay.warned:
+            group = owner.get(item[0] or "")
+            if group is not None:
+                warned[group].append(item)
+        return {g: encode_group(units[g], warned[g]) for g in components}
+
+    def traced(self, unit: str, target: int) -> UnitScore | None:
+        """`unit`'s standing with its trace at seq `target`, re-running its group only."""
+        loaded = self.load()
+        if loaded is None or loaded.kept.position != target:
+            return None
+        for members in loaded.members.values():
+            if unit in members:
+                board = self._replay(members, target, trace_unit=unit).run()
+                return next((u for u in board.units if u.unit == unit), None)
+        return None
+
+    # -- building ------------------------------------------------------------------------
+
+    def plan(self, target: int) -> dict[str, list[str]]:
+        """The groups of units at seq `target`: hand-up pairs and infos named by several."""
+        skeleton = self._replay((), target)
+        skeleton.units.freeze(skeleton.retracted)
+        groups = Groups()
+        for unit in skeleton.units.versions:
+            groups.add(unit)
+        for counted in self.ledger.unit_counts(target):
+            groups.add(counted or "")
+        for pair in hand_up_pairs(skeleton):
+            groups.union(pair)
+        self._sync_links(target)
+        for units in self.store.shared_infos():
+            groups.union(units)
+        return groups.components()
+
+    def _sync_links(self, target: int) -> None:
+        """Record the (info, unit) pairs of the log up to `target` (shared by projections)."""
+        done = self.store.links_position()
+        if done >= target:
+            return
+        pairs = [(info, unit or "") for info, unit in self.ledger.info_units(done, target)]
+        with self.store.transaction() as w:
+            w.add_links(pairs, target)
+
+    def rebuild(self, target: int, log: Log | None = None) -> str:
+        """Build the state at seq `target` anew (resuming a building one left by a killed
+        process), then make it the ready projection. Returns what it did."""
+        building = self.store.load(self.key, "building")
+        if building is not None and (
+            building.kept.position > target or not self._anchored(building.kept)
+        ):
+            with self.store.transaction() as w:
+                w.drop(building.kept.id)
+            building = None
+        resumed = building is not None
+        if building is None:
+            building = self._start(target)
+        kept, members = building.kept, building.members
+        pending = [g for g, body in building.bodies.items() if body is None]
+        done_before = len(members) - len(pending)
+        counts = self.ledger.unit_counts(kept.position)
+        for batch in _batches(pending, members, counts, self.batch_events):
+            fresh = self._run({g: members[g] for g in batch}, kept.position)
+            with self.store.transaction() as w:
+                for g, body in fresh.items():
+                    w.fill_group(kept.id, g, body)
+            if log is not None:
+                log(f"{self.label}: built {len(batch)} of {len(pending)} groups")
+        with self.store.transaction() as w:
+            ready = self.store.find(self.key, "ready")
+            if ready is not None and ready.position > kept.position and self._anchored(ready):
+                w.drop(kept.id)  # a newer checkpoint exists: never regress
+            else:
+                w.promote(kept.id)
+        how = f"{self.label}: built at seq {kept.position} ({len(members)} groups"
+        if resumed:
+            how += f", resumed with {done_before} already built"
+        return how + ")"
+
+    def _start(self, target: int) -> Loaded:
+        plan = self.plan(target)
+        anchor = self.ledger.seq_hash(target) or ""
+        with self.store.transaction() as w:
+            pid = w.create(self.key, "building", target, anchor)
+            if pid is not None:  # else another process started the same build: join it
+                w.put_groups(pid, {g: (m, None) for g, m in plan.items()})
+        loaded = self.store.load(self.key, "building")
+        if loaded is None:
+            raise LedgerError(f"{self.label}: a concurrent rebuild finished first; try again")
+        return loaded
+
+
+def _batches(
+    pending: list[str],
+    members: dict[str, list[str]],
+    counts: dict[str | None, int],
+    limit: int,
+) -> list[list[str]]:
+    """Pending groups packed into batches of at most `limit` events (a bigger group alone)."""
+
+    def size(group: str) -> int:
+        return sum(counts.get(u or None, 0) for u in members[group])
+
+    out: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for group in sorted(pending, key=size, reverse=True):
+        n = size(group)
+        if current and used + n > limit:
+            out.append(current)
+            current, used = [], 0
+        current.append(group)
+        used += n
+    if current:
+        out.append(current)
+    return out

@@ -1,0 +1,255 @@
+"""Kept projections (issue 10): state beside the events, caught up from its position, exact.
+
+Each case appends after a checkpoint what could make a kept state wrong — an event dated
+earlier (caps are allocated in business order), a retraction of a checkpointed event, a
+unit_changed, a revision, an as-of before the checkpoint — and holds the kept answer equal
+to a replay without state, and says which path answered.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger import Ledger
+from projections import diff, explain, score
+from projections.keep import CODE_VERSION, Projection
+from projections.periods import parse_period
+from projections.state_store import store_for
+from rules import load
+from scoreledger.render.reports import board_data, explain_data, to_json
+
+UNITS: list[dict[str, Any]] = [
+    {"id": "u-city", "type": "unit_registered", "at": "2011-06-02", "unit": "city",
+     "name": "大连市总工会", "kind": "city"},
+    {"id": "u-a", "type": "unit_registered", "at": "2011-06-02", "unit": "a",
+     "name": "甲区总工会", "kind": "county", "parent": "city"},
+    {"id": "u-b", "type": "unit_registered", "at": "2011-06-02", "unit": "b",
+     "name": "乙区总工会", "kind": "county", "parent": "city"},
+    {"id": "u-pa", "type": "unit_registered", "at": "2011-06-02", "unit": "pa",
+     "name": "甲直报点", "kind": "direct_report", "parent": "a"},
+]  # fmt: skip
+
+
+def _sub(i: int, unit: str, at: str) -> dict[str, Any]:
+    return {"id": f"s{i}", "type": "submission", "at": at, "unit": unit, "info": f"I{i}"}
+
+
+def _adopt(i: int, outlet: str, at: str) -> dict[str, Any]:
+    return {"id": f"a{i}", "type": "adoption", "at": at, "info": f"I{i}", "outlet": outlet}
+
+
+def _events() -> list[dict[str, Any]]:
+    out = list(UNITS)
+    for i in range(22):  # 22 × 0.5 in 2011Q3: past a's cap of 10
+        out.append(_sub(i, "a", f"2011-07-{1 + i:02d}T10:00"))
+    for i in range(22, 26):
+        out.append(_sub(i, "b", f"2011-08-{1 + i - 22:02d}T10:00"))
+        out.append(_adopt(i, "city.union.bulletin", f"2011-08-{2 + i - 22:02d}"))
+    out.append(_sub(30, "pa", "2011-09-01T10:00"))
+    out.append(_adopt(30, "province.party_committee", "2011-09-02"))
+    return out
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Any:
+    with Ledger.open(tmp_path / "l.sqlite", create=True) as opened:
+        opened.append_many(_events())
+        yield opened
+
+
+def _json(board: Any) -> str:
+    return to_json(board_data(board))
+
+
+def _check(ledger: Ledger, ruleset: Any = "dalian-2011", period: str = "2011Q3", **kw: Any) -> str:
+    """The kept board equals a replay's; returns what the kept path said."""
+    said: list[str] = []
+    kept = score(ledger, ruleset, period, log=said.append, **kw)
+    assert _json(kept) == _json(score(ledger, ruleset, period, keep=False, **kw))
+    return " | ".join(said)
+
+
+def _explains(ledger: Ledger, unit: str, period: str = "2011Q3") -> None:
+    kept = explain(ledger, "dalian-2011", period, unit)
+    full = explain(ledger, "dalian-2011", period, unit, keep=False)
+    assert to_json(explain_data(kept)) == to_json(explain_data(full))
+
+
+def test_first_score_builds_then_serves_from_state(ledger: Ledger) -> None:
+    assert "built at seq 36" in _check(ledger)
+    assert _check(ledger).endswith("served from state at seq 36")
+    tables = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master")}
+    assert {"projection", "projection_group", "projection_link"} <= tables
+    assert ledger.verify().ok  # the events table and its guards are untouched
+
+
+def test_late_dated_submission_reallocates_the_cap(ledger: Ledger) -> None:
+    _check(ledger)
+    before = score(ledger, "dalian-2011", "2011Q3").unit("a")
+    # Dated before every other submission of a in the quarter: it takes a place under the
+    # cap that s20 and s21 (the latest) held.
+    ledger.append(_sub(40, "a", "2011-07-01T08:00"))
+    said = _check(ledger)
+    assert "caught up from seq 36 to 37 (1 events read, 1 of" in said
+    after = score(ledger, "dalian-2011", "2011Q3").unit("a")
+    assert before.total == after.total
+    assert after.lines[0].clause == "submission" and after.lines[0].points == 10
+    assert "s40" in after.lines[0].events
+    _explains(ledger, "a")
+    capped = {t.event for t in explain(ledger, "dalian-2011", "2011Q3", "a").unit.trace
+              if t.status == "capped"}  # fmt: skip
+    assert "s40" not in capped and {"s20", "s21"} <= capped
+
+
+def test_retraction_of_a_checkpointed_event(ledger: Ledger) -> None:
+    _check(ledger)
+    ledger.append({"id": "r1", "type": "retraction", "at": "2011-09-10", "target": "a22",
+                   "reason": "错录"})  # fmt: skip
+    assert "caught up" in _check(ledger)
+    assert "a22" not in {e for line in score(ledger, "dalian-2011", "2011Q3").unit("b").lines
+                         for e in line.events}  # fmt: skip
+    _explains(ledger, "b")
+
+
+def test_unit_changed_after_the_checkpoint_reruns_every_group(ledger: Ledger) -> None:
+    _check(ledger)
+    # pa moves under b: its points are handed to b from the change on.
+    ledger.append({"id": "c1", "type": "unit_changed", "at": "2011-08-15", "unit": "pa",
+                   "parent": "b"})  # fmt: skip
+    ledger.append(_adopt(30, "city.party_committee", "2011-09-03") | {"id": "a30b"})
+    said = _check(ledger)
+    assert "every group re-run" in said
+    _explains(ledger, "b")
+    _explains(ledger, "pa")
+
+
+def test_an_item_resubmitted_by_another_unit_joins_their_groups(ledger: Ledger) -> None:
+    _check(ledger)
+    # b's item I22 (adopted for b) is retracted and submitted again by a: the standing
+    # submission of I22 is now a's, and the info links the two units' groups.
+    ledger.append({"id": "r2", "type": "retraction", "at": "2011-09-05", "target": "s22",
+                   "reason": "报错单位"})  # fmt: skip
+    _check(ledger)
+    ledger.append(_sub(22, "a", "2011-09-06T09:00") | {"id": "s22b"})
+    _check(ledger)
+    ledger.append(_adopt(22, "province.party_committee", "2011-09-07") | {"id": "a22b"})
+    said = _check(ledger)
+    assert "1 of 2 groups re-run" in said, said
+    _explains(ledger, "a")
+    _explains(ledger, "b")
+
+
+def test_a_revision_keeps_its_own_projection(ledger: Ledger, tmp_path: Path) -> None:
+    revision = tmp_path / "r.toml"
+    revision.write_text(
+        'id = "dalian-2011-r1"\nextends = "dalian-2011"\n\n[override."submission"]\n'
+        'points = "1"\ncap = "20"\n',
+        encoding="utf-8",
+    )
+    _check(ledger)
+    assert "built" in _check(ledger, str(revision))
+    ledger.append(_sub(41, "b", "2011-09-20T10:00"))
+    assert "caught up" in _check(ledger, str(revision))
+    assert "caught up" in _check(ledger)
+    store = store_for(ledger.side_tables())
+    assert store is not None
+    kept = {(k.key.ruleset, k.key.fingerprint[:8]) for k in store.kept()}
+    assert len(kept) == 2 and {r for r, _ in kept} == {"dalian-2011", "dalian-2011-r1"}
+    a = diff(ledger, "2011Q3", "dalian-2011", str(revision))
+    b = diff(ledger, "2011Q3", "dalian-2011", str(revision), keep=False)
+    assert a == b
+
+
+def test_as_of_before_the_checkpoint_replays_and_after_it_serves(ledger: Ledger) -> None:
+    first = ledger.head().recorded_at
+    ledger.append(_sub(42, "b", "2011-09-21T10:00"))
+    _check(ledger)  # the checkpoint is at 37
+    said = _check(ledger, as_of=first)
+    assert "replayed the log: --as-of" in said and "(seq 36)" in said
+    ledger.append(_sub(43, "b", "2011-09-22T10:00"))
+    now = ledger.head().recorded_at
+    assert "caught up from seq 37 to 38" in _check(ledger, as_of=now)
+    board = score(ledger, "dalian-2011", "2011Q3", as_of=now)
+    assert board.as_of is not None
+
+
+def test_a_mismatched_code_version_is_rebuilt_never_used(ledger: Ledger) -> None:
+    _check(ledger)
+    ledger.conn.execute("UPDATE projection SET code = 'old'")
+    ledger.conn.execute('UPDATE projection_group SET body = \'{"units": [], "warnings": []}\'')
+    assert "built at seq 36" in _check(ledger)
+    codes = {r[0] for r in ledger.conn.execute("SELECT code FROM projection")}
+    assert codes == {CODE_VERSION}  # the stale one was replaced
+
+
+def test_a_stale_writer_never_regresses_the_checkpoint(ledger: Ledger, tmp_path: Path) -> None:
+    _check(ledger)
+    rules = load("dalian-2011")
+    with Ledger.open(tmp_path / "l.sqlite") as other:
+        ledger.append(_sub(44, "b", "2011-09-23T10:00"))
+        slow = Projection(other, _store(other), rules, parse_period("2011Q3"))
+        loaded = slow.load()
+        assert loaded is not None and loaded.kept.position == 36
+        _check(ledger)  # the first process moves it to 37
+        answer = slow._catch_up(loaded, 37)  # the second, still holding 36
+        assert "another process moved the checkpoint first" in answer.how
+        assert _json(answer.board) == _json(score(ledger, "dalian-2011", "2011Q3", keep=False))
+    positions = [r[0] for r in ledger.conn.execute("SELECT position FROM projection")]
+    assert positions == [37]
+
+
+def _store(ledger: Ledger) -> Any:
+    store = store_for(ledger.side_tables())
+    assert store is not None
+    return store
+
+
+def test_cli_lists_rebuilds_and_drops(ledger: Ledger, cli: Callable[..., Any]) -> None:
+    db = ledger.path
+    out = cli("score", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--verbose")
+    assert out.returncode == 0 and "scoreledger: projection dalian-2011 2011Q3: built" in out.stderr
+    out = cli("explain", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--unit", "a", "-v")
+    assert out.returncode == 0 and "served from state at seq 36" in out.stderr
+    out = cli("diff", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--against-as-of",
+              "2000-01-01", "-v")  # fmt: skip
+    assert out.returncode == 0 and "replayed the log: --as-of" in out.stderr
+    listed = cli("projections", db)
+    assert listed.returncode == 0
+    assert listed.stdout.split("\n")[1].split()[:6] == [
+        "dalian-2011", "2011Q3", load_fp()[:12], CODE_VERSION, "36", "3"
+    ]  # fmt: skip
+    doc = json.loads(cli("projections", db, "--format", "json").stdout)
+    assert doc["projections"][0]["status"] == "ready"
+    rebuilt = cli("projections", db, "--rebuild")
+    assert rebuilt.stdout.strip() == "projection dalian-2011 2011Q3: built at seq 36 (3 groups)"
+    assert cli("projections", db, "--drop").stdout.strip() == "dropped 1 projection"
+    assert cli("projections", db).stdout.strip() == "(no projections kept)"
+    out = cli("score", db, "--ruleset", "suzhou-2015", "--period", "2015", "--verbose")
+    assert "checklist ruleset (no projection is kept)" in out.stderr
+
+
+def load_fp() -> str:
+    from rules import fingerprint
+
+    return fingerprint(load("dalian-2011"))
+
+
+def test_read_only_file_still_scores(ledger: Ledger, tmp_path: Path) -> None:
+    uri = f"file:{ledger.path}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    conn.close()
+    ledger.close()
+    readonly = Ledger.open(tmp_path / "l.sqlite")
+    readonly.recorder.conn.close()  # type: ignore[attr-defined]
+    readonly.recorder.conn = sqlite3.connect(uri, uri=True, isolation_level=None)  # type: ignore[attr-defined]
+    said: list[str] = []
+    board = score(readonly, "dalian-2011", "2011Q3", log=said.append)
+    assert "read-only" in said[-1]
+    assert _json(board) == _json(score(readonly, "dalian-2011", "2011Q3", keep=False))
+    readonly.close()
