@@ -192,3 +192,19 @@ def test_a_repeated_key_is_found_whatever_the_spelling(line: bytes) -> None:
 )
 def test_equal_keys_in_different_objects_or_strings_are_not_repeats(line: bytes) -> None:
     assert not isinstance(parse_line(line), ParseFailure)
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+
+def test_demo_refuses_a_ledger_that_is_not_its_own(cli, ledger_db: Path, tmp_path: Path) -> None:
+    line = _refused(cli, ledger_db, "demo", ledger_db)
+    assert line == (
+        f"scoreledger: {ledger_db}: not a demo ledger (seq 1, event 'u-city', is not one of the "
+        "demo's); the demo writes only to a new file or its own demo ledger"
+    )
+    # Its own demo ledger is topped up as before.
+    demo = tmp_path / "demo.sqlite"
+    assert cli("demo", demo).returncode == 0
+    again = cli("demo", demo)
+    assert again.returncode == 0 and "appended 0, duplicates 125" in again.stdout

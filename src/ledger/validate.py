@@ -8,8 +8,10 @@ and live in ``ledger.references``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from rules import checklist_item, checklist_tables
@@ -32,11 +34,29 @@ def _code(p: Payload, out: Issues, field: str, table: Mapping[str, Any], what: s
         out.append((field, f"unknown {what} {value!r}; {expected}"))
 
 
+# What no reader sees on its own: controls, formats (zero-width spaces and joiners, bidi
+# marks, the BOM), separators, unassigned and private code points, combining marks with
+# nothing to combine with, and the blank letters and symbols that fonts draw as nothing.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+@cache
+def _invisible(char: str) -> bool:
+    return char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+
+
 def _text(p: Payload, out: Issues, *fields: str) -> None:
     for field in fields:
         value = p.get(field)
-        if value is not None and (not value or value.isspace()):  # as `not value.strip()`
+        if value is None:
+            continue
+        if not value or value.isspace():  # as `not value.strip()`
             out.append((field, "expected a non-empty string"))
+        elif _invisible(value[0]) and all(map(_invisible, value)):  # a name of "\u200b"
+            out.append(
+                (field, "expected a non-empty string (this one has only invisible characters)")
+            )
 
 
 def _unit_fields(p: Payload, out: Issues) -> None:

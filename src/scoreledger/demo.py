@@ -14,6 +14,7 @@ import os
 from typing import IO, Any
 
 from ledger.builders import adopt, reg, sub
+from ledger.errors import LedgerError
 from ledger.store import Ledger, shown
 from projections import api
 
@@ -375,10 +376,25 @@ def demo_events() -> list[dict[str, Any]]:
 
 
 def build_demo(path: str | os.PathLike[str], recorded_by: str | None = None) -> tuple[int, int]:
-    """Create (or top up) the demo ledger; returns (appended, duplicates)."""
+    """Create (or top up) the demo ledger; returns (appended, duplicates).
+
+    A ledger holding any event the demo did not write is refused (LedgerError), nothing
+    appended: the demo's fictional events must never mix into a real ledger.
+    """
+    events = demo_events()
     with Ledger.open(path, create=True, recorded_by=recorded_by) as ledger:
-        result = ledger.append_many(demo_events())
+        _refuse_foreign(ledger, path, {event["id"] for event in events})
+        result = ledger.append_many(events)
     return result.appended, result.duplicates
+
+
+def _refuse_foreign(ledger: Ledger, path: str | os.PathLike[str], ours: set[str]) -> None:
+    for seq, event_id, *_ in ledger.rows():
+        if event_id not in ours:
+            raise LedgerError(
+                f"{shown(path)}: not a demo ledger (seq {seq}, event {event_id!r}, is not one "
+                "of the demo's); the demo writes only to a new file or its own demo ledger"
+            )
 
 
 def run_demo(path: str | os.PathLike[str], out: IO[str], recorded_by: str | None = None) -> None:
