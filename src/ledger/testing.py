@@ -54,6 +54,7 @@ from rules.revision import checklist_clause_ids
 from vocabulary import codes
 
 from .codec import CST
+from .validate import only_invisible
 
 __all__ = [
     "EVENT_STRATEGIES",
@@ -151,7 +152,7 @@ def _choice(value: Choice, default: SearchStrategy[Any]) -> SearchStrategy[Any]:
 
 _PLAIN_TEXT = st.text(
     alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12
-).filter(lambda s: bool(s.strip()))
+).filter(lambda s: bool(s.strip()) and not only_invisible(s))  # what validate takes as text
 
 _WORDS = (
     "职工书屋",

@@ -46,6 +46,11 @@ def _invisible(char: str) -> bool:
     return char in _BLANK_LETTERS or unicodedata.category(char) in _INVISIBLE_CATEGORIES
 
 
+def only_invisible(text: str) -> bool:
+    """Whether a non-empty text holds no character a reader can see (``"\u200b"``)."""
+    return all(map(_invisible, text))
+
+
 def _text(p: Payload, out: Issues, *fields: str) -> None:
     for field in fields:
         value = p.get(field)
