@@ -8,9 +8,14 @@ Public API::
         board = score(ledger, "dalian-2011", "2011Q3")
         for unit in board.units:
             print(unit.unit, unit.total, [(l.clause, l.points) for l in unit.lines])
+
+A ruleset that names nothing, a unit not on the board and a period that does not parse
+raise :class:`UnknownRuleset`, :class:`UnknownUnit` and :class:`BadPeriod`, each a
+``LedgerError`` carrying the offending value (docs/api.md).
 """
 
 from .api import Explanation, diff, explain, parse_as_of, resolve_ruleset, score
+from .errors import BadPeriod, UnknownRuleset, UnknownUnit
 from .model import (
     Board,
     CategoryScore,
@@ -28,6 +33,7 @@ from .model import (
 from .periods import Period, parse_period
 
 __all__ = [
+    "BadPeriod",
     "Board",
     "CategoryScore",
     "ChecklistBoard",
@@ -41,6 +47,8 @@ __all__ = [
     "Scoreboard",
     "Trace",
     "UnitScore",
+    "UnknownRuleset",
+    "UnknownUnit",
     "VetoMark",
     "diff",
     "explain",

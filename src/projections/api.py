@@ -16,10 +16,11 @@ import attrs
 import rules
 from ledger.errors import LedgerError
 from ledger.store import Ledger
-from vocabulary.suggest import did_you_mean
+from vocabulary.suggest import close_match, did_you_mean
 
 from .checklists import replay_checklist
 from .engine import replay_points
+from .errors import UnknownRuleset, UnknownUnit
 from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
@@ -40,7 +41,8 @@ class Explanation:
 
 
 def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRuleset:
-    """A loaded ruleset from an id, a path or a ruleset (errors as one-line LedgerError)."""
+    """A loaded ruleset from an id, a path or a ruleset (errors as one-line LedgerError:
+    :class:`UnknownRuleset` when `ref` names no ruleset)."""
     if isinstance(ref, rules.PointsRuleset | rules.ChecklistRuleset):
         return ref
     if not isinstance(ref, str | os.PathLike):
@@ -50,6 +52,8 @@ def resolve_ruleset(ref: RulesetRef) -> rules.PointsRuleset | rules.ChecklistRul
         )
     try:
         return rules.load(ref)
+    except rules.UnknownRuleset as exc:
+        raise UnknownRuleset.from_rules(exc) from None
     except rules.RulesError as exc:
         raise LedgerError(str(exc)) from None
 
@@ -121,7 +125,7 @@ def score(
     if unit is not None:
         chosen = _only(board, unit)
         if not chosen.units:
-            raise LedgerError(_no_unit(ledger, unit, board))
+            raise _no_unit(ledger, unit, board)
         board = chosen
     return board
 
@@ -207,16 +211,20 @@ def _only(board: Board, unit: str) -> Board:
     return attrs.evolve(board, units=tuple(u for u in board.units if u.unit == unit))
 
 
-def _no_unit(ledger: Ledger, unit: str, board: Board) -> str:
+def _no_unit(ledger: Ledger, unit: str, board: Board) -> UnknownUnit:
+    """The error for a unit `unit` that is not on `board`, in the words of its case."""
     known = {u.unit for u in board.units}
+    registered = ledger.is_registered(unit)
+    where = f"under {board.ruleset} for {board.period}"
+    suggestion = None
     if not known:
-        return f"unit {unit!r}: nothing to list under {board.ruleset} for {board.period}"
-    if ledger.is_registered(unit):
-        return f"unit {unit!r}: registered, but not listed under {board.ruleset} for {board.period}"
-    return (
-        f"unit {unit!r}: not a registered unit under {board.ruleset} for {board.period}"
-        f"{did_you_mean(unit, known)}"
-    )
+        message = f"unit {unit!r}: nothing to list {where}"
+    elif registered:
+        message = f"unit {unit!r}: registered, but not listed {where}"
+    else:
+        message = f"unit {unit!r}: not a registered unit {where}{did_you_mean(unit, known)}"
+        suggestion = close_match(unit, known)
+    return UnknownUnit(message, unit, board.ruleset, board.period, registered, suggestion)
 
 
 def explain(
@@ -247,7 +255,7 @@ def explain(
             by = ledger.recorded_by_seq(t.seq for t in mine.trace)
             return Explanation(board=kept_board, unit=mine, ruleset=loaded, recorded_by=by)
         if all(u.unit != unit for u in kept_board.units):
-            raise LedgerError(_no_unit(ledger, unit, kept_board))
+            raise _no_unit(ledger, unit, kept_board)
     # Only the asked unit's events are traced: the other units' lines are still needed
     # (ranks, hand-up), their traces are not.
     board = _replay(ledger, loaded, span, when, True, unit)
@@ -255,7 +263,7 @@ def explain(
         if entry.unit == unit:
             by = ledger.recorded_by_seq(t.seq for t in entry.trace)
             return Explanation(board=board, unit=entry, ruleset=loaded, recorded_by=by)
-    raise LedgerError(_no_unit(ledger, unit, board))
+    raise _no_unit(ledger, unit, board)
 
 
 def diff(

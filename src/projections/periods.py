@@ -11,7 +11,7 @@ from functools import cached_property
 
 import attrs
 
-from ledger.errors import LedgerError
+from .errors import BadPeriod
 
 _FORMS = re.compile(r"(\d{4})(?:(Q[1-4])|(H[12])|-(0[1-9]|1[0-2]))?")
 _EXPECTED = (
@@ -68,8 +68,8 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period label or range; a bad one is a one-line LedgerError saying what is
-    expected."""
+    """Parse a period label or range; a bad one is a one-line :class:`BadPeriod` (a
+    LedgerError) saying what is expected."""
     label = text.strip()
     first_text, dots, last_text = label.partition("..")
     first = _single(text, first_text)
@@ -78,24 +78,27 @@ def parse_period(text: str) -> Period:
     last = _single(text, last_text)
     same_form = first_text[4:5] == last_text[4:5] and first_text[4:5] in ("Q", "-")
     if not same_form:
-        raise LedgerError(
+        raise BadPeriod(
             f"period {text!r}: a range joins two quarters or two months of one year "
-            "(e.g. 2011Q1..2011Q3 or 2011-01..2011-09)"
+            "(e.g. 2011Q1..2011Q3 or 2011-01..2011-09)",
+            text,
         )
     if first.year != last.year:
-        raise LedgerError(f"period {text!r}: a range stays within one year ({_EXPECTED})")
+        raise BadPeriod(f"period {text!r}: a range stays within one year ({_EXPECTED})", text)
     if last.start < first.start:
-        raise LedgerError(f"period {text!r}: the range ends before it starts")
+        raise BadPeriod(f"period {text!r}: the range ends before it starts", text)
     return Period(label=label, start=first.start, end=last.end)
 
 
 def _single(text: str, part: str) -> Period:
     match = _FORMS.fullmatch(part)
     if not match:
-        raise LedgerError(f"period {text!r}: {_EXPECTED}")
+        raise BadPeriod(f"period {text!r}: {_EXPECTED}", text)
     year = int(match.group(1))
     if year < 1:  # there is no year 0 in the calendar (datetime refuses it)
-        raise LedgerError(f"period {text!r}: year {match.group(1)} does not exist ({_EXPECTED})")
+        raise BadPeriod(
+            f"period {text!r}: year {match.group(1)} does not exist ({_EXPECTED})", text
+        )
     quarter, half, month = match.group(2), match.group(3), match.group(4)
     if quarter:
         q = int(quarter[1])

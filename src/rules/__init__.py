@@ -14,13 +14,14 @@ A points ruleset's clauses are one record per trigger (``SubmissionClause``,
 each with the fields its kind honours.
 
 Every failure to load is a :class:`RulesError` with a one-line message naming
-the file and the key path.
+the file and the key path; a reference to no ruleset at all is its subclass
+:class:`UnknownRuleset` (``.ruleset_id``, ``.suggestion``).
 """
 
 from __future__ import annotations
 
 from rules.catalog import checklist_item, checklist_tables, fingerprint, load, shipped_ids
-from rules.errors import RulesError
+from rules.errors import RulesError, UnknownRuleset
 from rules.model import (
     CAP_WINDOWS,
     CLAUSE_KINDS,
@@ -76,6 +77,7 @@ __all__ = [
     "Source",
     "SubmissionClause",
     "Table",
+    "UnknownRuleset",
     "checklist_item",
     "checklist_tables",
     "clause_fields",

@@ -9,10 +9,9 @@ import os
 from pathlib import Path
 
 from rules.errors import RulesError
-from rules.loader import SHIPPED_IDS, load_shipped, unstructure
+from rules.loader import SHIPPED_IDS, load_shipped, unknown_ruleset, unstructure
 from rules.model import ChecklistRuleset, Item, Ruleset, Table
 from rules.revision import load_path
-from vocabulary.suggest import did_you_mean
 
 
 def shipped_ids() -> tuple[str, ...]:
@@ -27,17 +26,18 @@ def load(ref: str | os.PathLike[str]) -> Ruleset:
     A shipped id wins over a file of the same name. Shipped rulesets are read
     once and cached; files are read on every call (they may be edited between
     runs). A path may also name a whole ruleset file in the shipped format, as
-    long as its id is not a shipped one. Raises :class:`RulesError` with a
+    long as its id is not a shipped one. Raises :class:`UnknownRuleset` (a
+    :class:`RulesError`) when `ref` names neither, else :class:`RulesError` with a
     one-line message naming the file and the key path.
     """
     if isinstance(ref, str) and ref in SHIPPED_IDS:
         return load_shipped(ref)
     path = Path(ref)
     if not path.is_file():
-        raise RulesError(
-            f"{os.fspath(ref)}: neither a shipped ruleset ({', '.join(SHIPPED_IDS)}) "
-            f"nor a revision file{did_you_mean(os.fspath(ref), SHIPPED_IDS)}"
-        )
+        shown = os.fspath(ref)
+        shipped = ", ".join(SHIPPED_IDS)
+        message = f"{shown}: neither a shipped ruleset ({shipped}) nor a revision file"
+        raise unknown_ruleset(shown, message)
     return load_path(path, os.fspath(ref))
 
 

@@ -37,7 +37,7 @@ from rules.checks import (
     fail,
 )
 from rules.clauses import register_clause_hook, validate_clause
-from rules.errors import RulesError
+from rules.errors import RulesError, UnknownRuleset
 from rules.model import (
     ChecklistRuleset,
     Clause,
@@ -50,6 +50,7 @@ from rules.model import (
 )
 from rules.strict import Strict
 from vocabulary import codes
+from vocabulary.suggest import close_match, did_you_mean
 
 #: The shipped rulesets, in the order `rules list` shows them (RULES.md).
 SHIPPED_IDS: tuple[str, ...] = (
@@ -361,12 +362,25 @@ def read_ruleset(path: Path, name: str | None = None) -> Ruleset:
     return parse_ruleset(read_toml(path, shown), shown)
 
 
+def unknown_ruleset(ref: str, message: str) -> UnknownRuleset:
+    """The error for a reference `ref` to no ruleset: `message` ends with a did-you-mean
+    when a shipped id is close, which the error also carries as its `suggestion`."""
+    return UnknownRuleset(
+        f"{message}{did_you_mean(ref, SHIPPED_IDS)}",
+        ref,
+        close_match(ref, SHIPPED_IDS),
+        SHIPPED_IDS,
+    )
+
+
 @functools.cache
 def load_shipped(ruleset_id: str) -> Ruleset:
     """A shipped ruleset by id, read once from the package data."""
     name = f"{ruleset_id}.toml"
     if ruleset_id not in SHIPPED_IDS:
-        raise RulesError(f"{ruleset_id}: not a shipped ruleset ({', '.join(SHIPPED_IDS)})")
+        raise unknown_ruleset(
+            ruleset_id, f"{ruleset_id}: not a shipped ruleset ({', '.join(SHIPPED_IDS)})"
+        )
     resource = resources.files("rules") / "data" / name
     if not resource.is_file():
         raise RulesError(f"{name}: the shipped ruleset file is missing from the package")

@@ -34,6 +34,7 @@ from rules.loader import (
     read_toml,
     structure,
     toml_key,
+    unknown_ruleset,
 )
 from rules.model import (
     CAP_WINDOWS,
@@ -162,11 +163,10 @@ def _base(extends: str, path: Path, name: str, chain: tuple[_Link, ...]) -> Rule
     # Relative paths resolve against the folder of the file that names them.
     base_path = path.parent / extends
     if not base_path.is_file():
-        _fail(
-            name,
-            "extends",
-            f"{describe(extends)} is neither a shipped ruleset ({', '.join(SHIPPED_IDS)}) "
-            f"nor a file ({base_path}){did_you_mean(extends, SHIPPED_IDS)}",
+        raise unknown_ruleset(
+            extends,
+            f"{name}: extends: {describe(extends)} is neither a shipped ruleset "
+            f"({', '.join(SHIPPED_IDS)}) nor a file ({base_path})",
         )
     return _load(base_path, str(base_path), chain)
 

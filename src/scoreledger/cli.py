@@ -18,6 +18,7 @@ from ledger.errors import InputError, LedgerError
 from ledger.jsonl import write_jsonl
 from ledger.recorder_postgres import database_errors, scrub
 from ledger.store import Ledger, shown
+from rules.errors import RulesError
 
 from .cli_circular import add_circular_command
 from .cli_help import Parser as _Parser
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines():
             print(f"scoreledger: {visible(scrub(line))}", file=sys.stderr)
         return EXIT_USAGE
-    except LedgerError as exc:
+    except (LedgerError, RulesError) as exc:  # a RulesError names its file and key path
         print(f"scoreledger: {visible(scrub(str(exc)))}", file=sys.stderr)
         return EXIT_USAGE
     except sqlite3.DatabaseError as exc:

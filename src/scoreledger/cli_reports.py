@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import TypeVar
 
-import rules
 from ledger.errors import LedgerError
 from ledger.store import Ledger
+from projections.api import resolve_ruleset
 
 from .cli_output import add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
@@ -39,20 +39,13 @@ AS_OF_HELP = (
 _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)  # cli.py's own parser class
 
 
-def _load_ruleset(ref: str) -> rules.Ruleset:
-    try:
-        return rules.load(ref)
-    except rules.RulesError as exc:
-        raise LedgerError(str(exc)) from None
-
-
 def _cmd_rules_list(args: argparse.Namespace) -> int:
     sys.stdout.write(render_list())
     return 0
 
 
 def _cmd_rules_show(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_show(_load_ruleset(args.ruleset), args.format))
+    sys.stdout.write(render_show(resolve_ruleset(args.ruleset), args.format))
     return 0
 
 
