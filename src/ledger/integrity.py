@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -30,7 +32,10 @@ from .events import SCHEMA_VERSION
 from .normalize import loads
 from .recorder import GENESIS
 
-__all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "verify_chain"]
+__all__ = ["GENESIS", "VerifyReport", "chain_hash", "chain_sealer", "time_problem", "verify_chain"]
+
+#: The one form of recorded_at (ledger.store._now; the schemas' guards hold the same).
+_RECORDED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
 
 
 def chain_hash(
@@ -98,6 +103,7 @@ def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
     prev, expected_seq = GENESIS, 1
     submitters: dict[str, str | None] = {}  # info -> unit of its latest submission
     seal, sealed = chain_sealer(""), ("", None)  # one sealer per append transaction
+    last_at = ""  # the recorded_at before this row's (checked when it changes)
     for seq, payload, recorded_at, prev_hash, digest, *columns, version, recorded_by in rows:
         problem = None
         if seq != expected_seq:
@@ -106,7 +112,8 @@ def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
         elif prev_hash != prev:
             problem = "prev_hash does not match the previous event's hash"
         else:
-            if (recorded_at, recorded_by) != sealed:
+            changed = (recorded_at, recorded_by) != sealed
+            if changed:
                 seal, sealed = chain_sealer(recorded_at, recorded_by), (recorded_at, recorded_by)
             if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
                 problem = f"unknown schema version {version!r}"
@@ -114,12 +121,33 @@ def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:
                 problem = "hash does not match the event's content"
             else:
                 problem = _columns_problem(payload, columns, submitters)
+            if not problem and changed:
+                problem = time_problem(recorded_at, last_at)
+                last_at = recorded_at
         if problem:
             return VerifyReport(
                 ok=False, count=seq - 1, head_hash=prev, damaged_seq=seq, problem=problem
             )
         prev, expected_seq = digest, expected_seq + 1
     return VerifyReport(ok=True, count=expected_seq - 1, head_hash=prev)
+
+
+def time_problem(recorded_at: object, before: str) -> str | None:
+    """Whether a row's `recorded_at` breaks time order after `before` (the previous row's).
+
+    ``--as-of`` compares recorded_at as text and takes the rows recorded by then as a
+    prefix of the log, so it must be in its one form (UTC, microseconds, what the ledger
+    writes) and never go backwards, even in a correctly chained row (CONTRACT §8.3).
+    """
+    if not isinstance(recorded_at, str) or not _RECORDED_AT.fullmatch(recorded_at):
+        return f"recorded_at {recorded_at!r} is not UTC as YYYY-MM-DDTHH:MM:SS.ffffff+00:00"
+    try:
+        datetime.fromisoformat(recorded_at)
+    except ValueError:
+        return f"recorded_at {recorded_at!r} is not a valid time"
+    if recorded_at < before:
+        return f"recorded_at {recorded_at} goes backwards (the event before: {before})"
+    return None
 
 
 def _columns_problem(

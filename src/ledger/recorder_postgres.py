@@ -22,7 +22,16 @@ from .errors import LedgerError
 from .events import SCHEMA_VERSION
 from .recorder import COLUMNS, Head, SealedRow
 from .recorder_sql import FETCH, SqlRecorder
-from .schema_postgres import COPY_SETTING, GUARDS, create_statements, functions, ident
+from .schema import TIME_GUARD
+from .schema_postgres import (
+    COPY_SETTING,
+    GUARDS,
+    TIME_FUNCTION,
+    create_statements,
+    functions,
+    ident,
+    time_guard_statements,
+)
 
 #: URL schemes libpq takes.
 SCHEMES = ("postgresql://", "postgres://")
@@ -151,6 +160,23 @@ class PostgresRecorder(SqlRecorder):
             raise LedgerError(
                 f"{self.label}: written by a newer scoreledger (schema {version}); upgrade"
             )
+        if create:
+            self._install_time_guard()
+
+    def _install_time_guard(self) -> None:
+        """Give a ledger from before the time-order guard its guard, if this session owns
+        the table (a writer role cannot; verify does not need it)."""
+        conn = self.conn
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", [LOCK_CLASS])
+            lacking, owner = conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = c.oid "
+                "AND tgname = %s), pg_has_role(session_user, c.relowner, 'USAGE') "
+                "FROM pg_class c WHERE c.oid = %s::regclass",
+                [TIME_GUARD, self.table],
+            ).fetchone()
+            if lacking and owner:
+                conn.execute(";\n".join(time_guard_statements(self.schema)))
 
     def _version(self) -> int | None:
         """The ledger's schema version, or None when the schema holds no ledger."""
@@ -293,12 +319,15 @@ class PostgresRecorder(SqlRecorder):
                 [self.schema],
             ).fetchall()
         )
-        missing = sorted(set(GUARDS) - set(triggers))
+        # A ledger from before the time-order guard lacks it (and its function) until its
+        # owner's next import; verify checks the order of the rows itself.
+        missing = sorted(set(GUARDS) - set(triggers) - {TIME_GUARD})
         disabled = sorted(n for n in GUARDS if triggers.get(n) in ("D", "R"))
         altered = sorted(
             name
             for name, body in functions(self.schema).items()
             if _spacing(bodies.get(name, "")) != _spacing(body)
+            and not (name == TIME_FUNCTION and name not in bodies)
         )
         what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
         what += [f"append-only guard disabled: {', '.join(disabled)}"] if disabled else []

@@ -23,7 +23,7 @@ from .errors import LedgerError
 from .events import SCHEMA_VERSION
 from .recorder import COLUMNS, Head, SealedRow
 from .recorder_sql import SqlRecorder
-from .schema import GUARDS, ensure_schema, read_schema_version
+from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version
 
 #: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
 #: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
@@ -110,6 +110,9 @@ class SQLiteRecorder(SqlRecorder):
             if not _has_recorded_by(conn):  # a file from before recorded_by
                 conn.execute("ALTER TABLE events ADD COLUMN recorded_by TEXT")
             self._has_recorded_by = True
+            # A file from before the time-order guard gains it with its first append (a no-op
+            # statement when it is there).
+            conn.execute(GUARDS[TIME_GUARD])
             yield self.head()
             conn.execute("COMMIT")
         except BaseException:
@@ -167,7 +170,9 @@ class SQLiteRecorder(SqlRecorder):
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
             )
         }
-        missing = sorted(set(GUARDS) - set(present))
+        # A file from before the time-order guard lacks it until its next append; verify
+        # checks the order of the rows itself.
+        missing = sorted(set(GUARDS) - set(present) - {TIME_GUARD})
         # A trigger of the right name whose body was replaced guards nothing.
         altered = sorted(
             n for n, sql in GUARDS.items() if n in present and present[n] != _guard_text(sql)

@@ -14,6 +14,19 @@ import sqlite_utils
 from .events import SCHEMA_VERSION
 from .recorder import GENESIS
 
+#: The guard that keeps recorded_at in order (issue 11.2). Ledgers made before it lack it:
+#: their next append installs it (SQLiteRecorder.writing), and verify does not require it,
+#: since verify checks the order of the stored rows itself (ledger.integrity).
+TIME_GUARD = "events_time_order"
+#: The one form of recorded_at (ledger.store: UTC, microseconds), as a GLOB pattern.
+RECORDED_AT_GLOB = (
+    "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]."
+    "[0-9][0-9][0-9][0-9][0-9][0-9]+00:00"
+)
+TIME_ORDER_MESSAGE = (
+    "recorded_at must be UTC (YYYY-MM-DDTHH:MM:SS.ffffff+00:00) and never go backwards"
+)
+
 #: Triggers that make the table append-only and its chain unforkable in SQLite
 #: itself, whatever client writes to the file. ``events_chain`` also refuses an
 #: existing id: ``INSERT OR REPLACE`` deletes the old row without firing the
@@ -32,6 +45,13 @@ GUARDS = {
                (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{GENESIS}')
           OR EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
         BEGIN SELECT RAISE(ABORT, 'scoreledger: an insert must extend the chain'); END""",
+    # recorded_at is what --as-of compares, as text: one fixed-width UTC form (so text order
+    # is time order), never earlier than the head's (so "recorded by then" is a prefix).
+    TIME_GUARD: f"""
+        CREATE TRIGGER IF NOT EXISTS {TIME_GUARD} BEFORE INSERT ON events
+        WHEN NEW.recorded_at NOT GLOB '{RECORDED_AT_GLOB}'
+          OR NEW.recorded_at < (SELECT recorded_at FROM events ORDER BY seq DESC LIMIT 1)
+        BEGIN SELECT RAISE(ABORT, 'scoreledger: {TIME_ORDER_MESSAGE}'); END""",
 }
 
 _TABLE = """

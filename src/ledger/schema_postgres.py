@@ -15,6 +15,13 @@ source's values (CONTRACT §8.4).
 from __future__ import annotations
 
 from .recorder import GENESIS
+from .schema import TIME_GUARD, TIME_ORDER_MESSAGE
+
+#: The function of the time-order guard (``TIME_GUARD``, issue 11.2): ledgers made before
+#: it lack both; an owner's next import installs them, and verify does not require them.
+TIME_FUNCTION = "scoreledger_in_order"
+#: The one form of recorded_at (ledger.store: UTC, microseconds), as a POSIX regex.
+RECORDED_AT_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{6}[+]00:00$"
 
 #: A copy keeps each row's recorded_by when the owner sets this (transaction-locally).
 COPY_SETTING = "scoreledger.copy"
@@ -60,6 +67,18 @@ BEGIN
     RETURN NEW;
 END
 """,
+        TIME_FUNCTION: f"""
+DECLARE
+    last_at text;
+BEGIN
+    SELECT recorded_at INTO last_at FROM {table} ORDER BY seq DESC LIMIT 1;
+    IF NEW.recorded_at !~ '{RECORDED_AT_PATTERN}' OR NEW.recorded_at < last_at COLLATE "C" THEN
+        RAISE EXCEPTION 'scoreledger: {TIME_ORDER_MESSAGE}'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END
+""",
     }
 
 
@@ -72,6 +91,7 @@ GUARDS = {
     "events_no_truncate": "BEFORE TRUNCATE ON events FOR EACH STATEMENT "
     "EXECUTE FUNCTION scoreledger_refuse()",
     "events_chain": "BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION scoreledger_extend()",
+    TIME_GUARD: f"BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION {TIME_FUNCTION}()",
 }
 
 _TEXT = 'text COLLATE "C"'
@@ -111,12 +131,22 @@ INDEXES = (
 def create_statements(schema: str) -> list[str]:
     """Every statement that creates a ledger in an empty `schema`, in order."""
     statements = [TABLE, VERSION_TABLE, *INDEXES]
-    for name, body in functions(schema).items():
-        statements.append(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$"
-        )
+    statements += [_function(name, body) for name, body in functions(schema).items()]
     statements += [f"CREATE TRIGGER {name} {spec}" for name, spec in GUARDS.items()]
     return statements
+
+
+def time_guard_statements(schema: str) -> list[str]:
+    """What gives a ledger made before the time-order guard that guard (its owner runs it)."""
+    return [
+        _function(TIME_FUNCTION, functions(schema)[TIME_FUNCTION], replace=True),
+        f"CREATE TRIGGER {TIME_GUARD} {GUARDS[TIME_GUARD]}",
+    ]
+
+
+def _function(name: str, body: str, *, replace: bool = False) -> str:
+    create = "CREATE OR REPLACE" if replace else "CREATE"
+    return f"{create} FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body${body}$body$"
 
 
 def roles_sql(writer: str, reader: str, schema: str = "public") -> str:
