@@ -347,6 +347,18 @@ def test_diff_at_two_recorded_times(ledger: tuple[Path, str, str]) -> None:
     assert rows["shahekou"] == ("15", "15", "0")
 
 
+def test_diff_with_only_as_of_sets_b_to_now(ledger: tuple[Path, str, str]) -> None:
+    # --against-as-of's help says B defaults to now; with --as-of alone B was A's time.
+    path, first, _second = ledger
+    doc = json.loads(
+        ok("diff", path, "--period", "2011Q3", "--ruleset", "dalian-2011", "--as-of", first,
+           "--format", "json")
+    )  # fmt: skip
+    rows = {u["unit"]: (u["a"], u["b"], u["delta"]) for u in doc["units"]}
+    assert rows["ganjingzi"] == ("0", "6", "6")
+    assert doc["a"]["as_of"] is not None and doc["b"]["as_of"] > doc["a"]["as_of"]
+
+
 # -- errors: exit 2, one line --------------------------------------------------------------------
 
 

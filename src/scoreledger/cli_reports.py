@@ -83,8 +83,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    if args.against is None and args.against_as_of is None:
-        raise LedgerError("diff: give --against RULESET or --against-as-of T (or both)")
+    if args.against is None and args.against_as_of is None and args.as_of is None:
+        raise LedgerError("diff: give --against RULESET, --as-of T or --against-as-of T")
     if args.format == "xlsx":
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:

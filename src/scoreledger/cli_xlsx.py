@@ -7,6 +7,7 @@ workbook is asked for.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 
 from ledger.errors import LedgerError
 from ledger.store import Ledger
@@ -38,13 +39,17 @@ def explain_of(ledger: Ledger, args: argparse.Namespace) -> Explanation:
 
 def diff_of(ledger: Ledger, args: argparse.Namespace) -> Diff:
     """The diff the ``diff`` command's arguments ask for."""
+    against_as_of = args.against_as_of
+    if against_as_of is None and args.as_of is not None:
+        # B's recorded time is now, as its help says (the API's default is A's time).
+        against_as_of = datetime.now(UTC)
     return diff(
         ledger,
         args.period,
         args.ruleset,
         args.against,
         as_of=args.as_of,
-        against_as_of=args.against_as_of,
+        against_as_of=against_as_of,
         log=verbose_log(args),
     )
 
