@@ -21,7 +21,13 @@ from doc_console import check_page, page_steps, sections
 from test_ledger_docs import run_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["README.md"]
+PAGES = [
+    "README.md",
+    "docs/quickstart.md",
+    "docs/quickstart.zh.md",
+    "docs/auditing.md",
+    "docs/auditing.zh.md",
+]
 #: The first two commands of the README are CI's contract (.ci/run runs the second).
 CI_COMMANDS = (
     "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/scoreledger demo",
