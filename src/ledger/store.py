@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, cast
@@ -240,7 +240,7 @@ class Ledger:
 
     def follow(
         self, *, after: int = 0, wait: float = 1.0, idle: Callable[[], bool] | None = None
-    ) -> Iterator[Recorded]:
+    ) -> Generator[Recorded, None, None]:
         """Committed events after seq `after`, in order, as they are appended (by anyone).
 
         Never ends by itself: when it has yielded everything committed it waits for more

@@ -9,6 +9,11 @@ Public API::
         for unit in board.units:
             print(unit.unit, unit.total, [(l.clause, l.points) for l in unit.lines])
 
+    # An embedder's board that keeps up (read-your-writes):
+    live = LiveBoard(ledger, "dalian-2011", "2011Q3")
+    done = ledger.append(event)
+    board = live.wait_for(done.last_seq, timeout=5)
+
 A ruleset that names nothing, a unit not on the board and a period that does not parse
 raise :class:`UnknownRuleset`, :class:`UnknownUnit` and :class:`BadPeriod`, each a
 ``LedgerError`` carrying the offending value (docs/api.md).
@@ -16,6 +21,7 @@ raise :class:`UnknownRuleset`, :class:`UnknownUnit` and :class:`BadPeriod`, each
 
 from .api import Explanation, diff, explain, parse_as_of, resolve_ruleset, score
 from .errors import BadPeriod, UnknownRuleset, UnknownUnit
+from .live import LiveBoard, NotReflected
 from .model import (
     Board,
     CategoryScore,
@@ -43,6 +49,8 @@ __all__ = [
     "Explanation",
     "ItemScore",
     "Line",
+    "LiveBoard",
+    "NotReflected",
     "Period",
     "Scoreboard",
     "Trace",

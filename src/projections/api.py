@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
@@ -192,15 +193,19 @@ def _replay(
     when: datetime | None,
     with_trace: bool,
     trace_unit: str | None,
+    through_seq: int | None = None,
 ) -> Board:
-    """The board of a period; with a trace, of every unit or (`trace_unit`) of one."""
+    """The board of a period; with a trace, of every unit or (`trace_unit`) of one; of the
+    events up to `through_seq` when given."""
+    how: dict[str, Any] = {
+        "as_of": when,
+        "with_trace": with_trace,
+        "trace_unit": trace_unit,
+        "through_seq": through_seq,
+    }
     if isinstance(loaded, rules.ChecklistRuleset):
-        return replay_checklist(
-            ledger, loaded, span, as_of=when, with_trace=with_trace, trace_unit=trace_unit
-        )
-    return replay_points(
-        ledger, loaded, span, as_of=when, with_trace=with_trace, trace_unit=trace_unit
-    )
+        return replay_checklist(ledger, loaded, span, **how)
+    return replay_points(ledger, loaded, span, **how)
 
 
 def _only(board: Board, unit: str) -> Board:
@@ -243,22 +248,49 @@ def explain(
     span, when = _period(period), parse_as_of(as_of)
     kept = _kept(ledger, loaded, span, when, log) if keep else None
     if kept is not None:
-        kept_board, projection, target = kept
-        traced = projection.traced(unit, target)
-        if traced is not None:
-            # The kept board's entry (its rank is among all units) with the trace of a re-run
-            # of the unit's group alone.
-            mine = attrs.evolve(kept_board.unit(unit), trace=traced.trace)
-            kept_board = attrs.evolve(
-                kept_board, units=tuple(mine if u.unit == unit else u for u in kept_board.units)
-            )
-            by = ledger.recorded_by_seq(t.seq for t in mine.trace)
-            return Explanation(board=kept_board, unit=mine, ruleset=loaded, recorded_by=by)
+        explained = explain_kept(ledger, loaded, *kept, unit)
+        if explained is not None:
+            return explained
+    return explain_replayed(ledger, loaded, span, unit, when)
+
+
+def explain_kept(
+    ledger: Ledger,
+    loaded: rules.PointsRuleset | rules.ChecklistRuleset,
+    kept_board: Scoreboard,
+    projection: Projection,
+    target: int,
+    unit: str,
+) -> Explanation | None:
+    """`unit` explained from a kept board at seq `target`, re-running only its group; None
+    when the kept state has moved past `target` (replay instead)."""
+    traced = projection.traced(unit, target)
+    if traced is None:
         if all(u.unit != unit for u in kept_board.units):
             raise _no_unit(ledger, unit, kept_board)
+        return None
+    # The kept board's entry (its rank is among all units) with the trace of a re-run of
+    # the unit's group alone.
+    mine = attrs.evolve(kept_board.unit(unit), trace=traced.trace)
+    kept_board = attrs.evolve(
+        kept_board, units=tuple(mine if u.unit == unit else u for u in kept_board.units)
+    )
+    by = ledger.recorded_by_seq(t.seq for t in mine.trace)
+    return Explanation(board=kept_board, unit=mine, ruleset=loaded, recorded_by=by)
+
+
+def explain_replayed(
+    ledger: Ledger,
+    loaded: rules.PointsRuleset | rules.ChecklistRuleset,
+    span: Period,
+    unit: str,
+    when: datetime | None = None,
+    through_seq: int | None = None,
+) -> Explanation:
+    """`unit` explained by a replay of the log (as of `when`, up to `through_seq`)."""
     # Only the asked unit's events are traced: the other units' lines are still needed
     # (ranks, hand-up), their traces are not.
-    board = _replay(ledger, loaded, span, when, True, unit)
+    board = _replay(ledger, loaded, span, when, True, unit, through_seq)
     for entry in board.units:
         if entry.unit == unit:
             by = ledger.recorded_by_seq(t.seq for t in entry.trace)

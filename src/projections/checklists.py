@@ -312,9 +312,12 @@ def replay_checklist(
     as_of: datetime | None = None,
     with_trace: bool = False,
     trace_unit: str | None = None,
+    through_seq: int | None = None,
 ) -> ChecklistBoard:
-    """Report a ledger under a checklist ruleset for a period."""
+    """Report a ledger under a checklist ruleset for a period (of the events up to
+    `through_seq`, when given: a live board's position)."""
     replay = ChecklistReplay(ruleset, period, as_of=as_of)
     always = ("retraction", "unit_registered", "unit_changed")
-    replay.read(ledger.read(as_of=as_of, until_day=period.last, always=always))
+    rows = ledger.read(as_of=as_of, until_day=period.last, always=always, through_seq=through_seq)
+    replay.read(rows)
     return replay.run(with_trace=with_trace, trace_unit=trace_unit)

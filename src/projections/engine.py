@@ -137,10 +137,15 @@ def replay_points(
     as_of: datetime | None = None,
     with_trace: bool = False,
     trace_unit: str | None = None,
+    through_seq: int | None = None,
 ) -> Scoreboard:
-    """Score a ledger under a points ruleset for a period (one streaming read of the log)."""
+    """Score a ledger under a points ruleset for a period (one streaming read of the log;
+    of the events up to `through_seq`, when given: a live board's position)."""
     replay = PointsReplay(
         ruleset, period, as_of=as_of, with_trace=with_trace, trace_unit=trace_unit
     )
-    replay.read(ledger.read(as_of=as_of, until_day=period.last, always=ALWAYS_READ))
+    rows = ledger.read(
+        as_of=as_of, until_day=period.last, always=ALWAYS_READ, through_seq=through_seq
+    )
+    replay.read(rows)
     return replay.run()
