@@ -84,6 +84,11 @@ class Server:
                 conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_delete")
                 conn.execute("DELETE FROM events")
                 conn.execute("ALTER TABLE events ENABLE TRIGGER events_no_delete")
+            # Projection state is of the log that was deleted: it goes with it.
+            conn.execute(
+                "DROP TABLE IF EXISTS projection_group, projection, projection_link, "
+                "projection_meta"
+            )
         return url
 
     def connect(self, url: str | None = None, **kw: Any) -> Any:

@@ -9,18 +9,24 @@ to a replay without state, and says which path answered.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from backends import Backend, Server
 from ledger import Ledger
 from projections import diff, explain, score
 from projections.keep import CODE_VERSION, Projection
 from projections.periods import parse_period
-from projections.state_store import store_for
+from projections.state_for import store_for
+from projections.state_postgres import LOCK_CLASS
 from rules import load
 from scoreledger.render.reports import board_data, explain_data, to_json
 
@@ -57,10 +63,25 @@ def _events() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def ledger(tmp_path: Path) -> Any:
-    with Ledger.open(tmp_path / "l.sqlite", create=True) as opened:
+def where(backend: Backend) -> str:
+    """The ledger's place: an SQLite file, or a PostgreSQL schema (its URL)."""
+    return backend.new("kept")
+
+
+@pytest.fixture
+def ledger(where: str) -> Any:
+    with Ledger.open(where, create=True) as opened:
         opened.append_many(_events())
         yield opened
+
+
+def _tables(ledger: Ledger) -> set[str]:
+    if ledger.path is not None:
+        return {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master")}
+    rows = ledger.conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )
+    return {r[0] for r in rows}
 
 
 def _json(board: Any) -> str:
@@ -84,8 +105,9 @@ def _explains(ledger: Ledger, unit: str, period: str = "2011Q3") -> None:
 def test_first_score_builds_then_serves_from_state(ledger: Ledger) -> None:
     assert "built at seq 36" in _check(ledger)
     assert _check(ledger).endswith("served from state at seq 36")
-    tables = {r[0] for r in ledger.conn.execute("SELECT name FROM sqlite_master")}
-    assert {"projection", "projection_group", "projection_link"} <= tables
+    assert {"projection", "projection_group", "projection_link", "projection_meta"} <= _tables(
+        ledger
+    )
     assert ledger.verify().ok  # the events table and its guards are untouched
 
 
@@ -188,10 +210,10 @@ def test_a_mismatched_code_version_is_rebuilt_never_used(ledger: Ledger) -> None
     assert codes == {CODE_VERSION}  # the stale one was replaced
 
 
-def test_a_stale_writer_never_regresses_the_checkpoint(ledger: Ledger, tmp_path: Path) -> None:
+def test_a_stale_writer_never_regresses_the_checkpoint(ledger: Ledger, where: str) -> None:
     _check(ledger)
     rules = load("dalian-2011")
-    with Ledger.open(tmp_path / "l.sqlite") as other:
+    with Ledger.open(where) as other:
         ledger.append(_sub(44, "b", "2011-09-23T10:00"))
         slow = Projection(other, _store(other), rules, parse_period("2011Q3"))
         loaded = slow.load()
@@ -210,8 +232,8 @@ def _store(ledger: Ledger) -> Any:
     return store
 
 
-def test_cli_lists_rebuilds_and_drops(ledger: Ledger, cli: Callable[..., Any]) -> None:
-    db = ledger.path
+def test_cli_lists_rebuilds_and_drops(ledger: Ledger, where: str, cli: Callable[..., Any]) -> None:
+    db = where
     out = cli("score", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--verbose")
     assert out.returncode == 0 and "scoreledger: projection dalian-2011 2011Q3: built" in out.stderr
     out = cli("explain", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--unit", "a", "-v")
@@ -240,7 +262,15 @@ def load_fp() -> str:
     return fingerprint(load("dalian-2011"))
 
 
-def test_read_only_file_still_scores(ledger: Ledger, tmp_path: Path) -> None:
+@pytest.fixture
+def sqlite_ledger(tmp_path: Path) -> Any:
+    with Ledger.open(tmp_path / "l.sqlite", create=True) as opened:
+        opened.append_many(_events())
+        yield opened
+
+
+def test_read_only_file_still_scores(sqlite_ledger: Ledger, tmp_path: Path) -> None:
+    ledger = sqlite_ledger
     uri = f"file:{ledger.path}?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
     conn.close()
@@ -253,3 +283,75 @@ def test_read_only_file_still_scores(ledger: Ledger, tmp_path: Path) -> None:
     assert "read-only" in said[-1]
     assert _json(board) == _json(score(readonly, "dalian-2011", "2011Q3", keep=False))
     readonly.close()
+
+
+# -- PostgreSQL: who may keep state, one runner per projection ----------------------------
+
+
+def _as_user(url: str, user: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rsplit('@', 1)[-1]}"))
+
+
+def test_a_role_that_may_not_keep_state_replays(pg_server: Server) -> None:
+    from ledger.schema_postgres import roles_sql
+
+    url = pg_server.new_url("roles")
+    with Ledger.open(url, create=True) as owner:
+        owner.append_many(_events())
+        assert "built at seq 36" in _check(owner)  # the owner keeps the state
+        schema = owner.conn.execute("SELECT current_schema()").fetchone()[0]
+    tag = secrets.token_hex(3)
+    writer, reader = f"sl_test_w_{tag}", f"sl_test_r_{tag}"
+    with pg_server.connect(url) as conn:
+        for role in (writer, reader):
+            conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(roles_sql(writer, reader, schema))
+    try:
+        for role in (reader, writer):  # neither may read or write the projection tables
+            with Ledger.open(_as_user(url, role)) as ledger:
+                said = _check(ledger)
+                assert said.startswith("replayed the log: this role may not keep projection state")
+                assert "\n" not in said
+        with Ledger.open(url) as owner:
+            assert _check(owner).endswith("served from state at seq 36")
+    finally:
+        with pg_server.connect(url) as conn:
+            for role in (writer, reader):
+                conn.execute(f'DROP OWNED BY "{role}"')
+                conn.execute(f'DROP ROLE "{role}"')
+
+
+def test_one_runner_per_projection_on_postgres(pg_server: Server) -> None:
+    """While another transaction holds a projection's advisory lock, a catch-up computes
+    but cannot write its checkpoint; it writes once the lock is released, from the position
+    it read (compare-and-set under the lock)."""
+    url = pg_server.new_url("runner")
+    with Ledger.open(url, create=True) as ledger:
+        ledger.append_many(_events())
+        _check(ledger)
+        ledger.append(_sub(45, "b", "2011-09-24T10:00"))
+        schema = ledger.conn.execute("SELECT current_schema()").fetchone()[0]
+    said: list[str] = []
+    with pg_server.connect(url) as holder:
+        holder.execute("BEGIN")
+        holder.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            [LOCK_CLASS, f"{schema} dalian-2011 2011Q3"],
+        )
+
+        def catch_up() -> None:
+            with Ledger.open(url) as other:
+                score(other, "dalian-2011", "2011Q3", log=said.append)
+
+        runner = threading.Thread(target=catch_up)
+        started = time.monotonic()
+        runner.start()
+        runner.join(1.0)
+        assert runner.is_alive() and not said  # waiting for the lock
+        holder.execute("COMMIT")
+        runner.join(30)
+    assert not runner.is_alive() and time.monotonic() - started >= 1.0
+    assert "caught up from seq 36 to 37" in said[-1]
+    with Ledger.open(url) as ledger:
+        assert [r[0] for r in ledger.conn.execute("SELECT position FROM projection")] == [37]

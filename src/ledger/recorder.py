@@ -75,9 +75,9 @@ class SideTables(Protocol):
     """Tables kept beside the events in the same database (projection state), reached
     through the ledger's own connection so their writes can be one transaction.
 
-    ``dialect`` names the SQL spoken (``"sqlite"``); ``conn`` is the DB-API connection;
-    ``transaction()`` is one serialised write transaction on it (committed on a normal
-    exit, rolled back on an exception). It never touches the events table.
+    ``dialect`` names the SQL spoken (``"sqlite"``, ``"postgresql"``); ``conn`` is the
+    DB-API connection; ``transaction()`` is one write transaction on it (committed on a
+    normal exit, rolled back on an exception). It never touches the events table.
     """
 
     dialect: str

@@ -272,6 +272,10 @@ class PostgresRecorder(SqlRecorder):
         finally:
             conn.close()
 
+    def side_tables(self) -> PostgresSideTables:
+        """This database's connection for tables beside the events (projection state)."""
+        return PostgresSideTables(self.conn)
+
     def large_batch(self) -> None:
         pass  # the server sizes its own buffers
 
@@ -336,6 +340,23 @@ class PostgresRecorder(SqlRecorder):
 
     def unreadable(self, exc: Exception) -> str:
         return f"PostgreSQL cannot read the ledger ({_one_line(exc)})"
+
+
+class PostgresSideTables:
+    """Side tables in the ledger's schema: its main connection, one transaction per write.
+    They need not wait for appends (the events table is never touched, and MVCC keeps each
+    reader's snapshot): their writers serialise among themselves (projections'
+    advisory locks)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self.conn.transaction():
+            yield self.conn
 
 
 def _spacing(text: str) -> str:

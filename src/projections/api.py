@@ -25,7 +25,8 @@ from .errors import UnknownRuleset, UnknownUnit
 from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
-from .state_store import StateUnavailable, store_for
+from .state_for import store_for
+from .state_store import StateUnavailable
 
 RulesetRef = str | os.PathLike[str] | rules.PointsRuleset | rules.ChecklistRuleset
 

@@ -12,7 +12,8 @@ from ledger.store import Ledger
 from projections.api import resolve_ruleset
 from projections.keep import BATCH_EVENTS, Projection, code_version
 from projections.periods import parse_period
-from projections.state_store import Kept, SQLiteStateStore, store_for
+from projections.state_for import store_for
+from projections.state_store import Kept, StateStore
 
 from .cli_reports import DB_HELP
 from .render.reports import to_json
@@ -21,7 +22,7 @@ from .render.text import table
 _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
 
 
-def _store(ledger: Ledger) -> SQLiteStateStore:
+def _store(ledger: Ledger) -> StateStore:
     store = store_for(ledger.side_tables())
     if store is None:
         raise LedgerError(f"{ledger.label}: this database keeps no projection state")

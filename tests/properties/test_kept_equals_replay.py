@@ -5,6 +5,7 @@ reorganisations) is appended in random batches with queries between them, so che
 exist and are extended; every score, explain and diff — at the head, under a revision, and
 as of an earlier batch's recording time — must equal a replay of the same events without
 any kept state, and at the end a fresh copy of the log built from nothing must agree too.
+On SQLite files and on PostgreSQL schemas (the state in the ledger's own database).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from propkit import POINTS, YEAR, folder, ledger_of
 
+from backends import Backend
 from ledger.testing import ledgers, periods, revisions
 from projections import diff, explain, score
 from scoreledger.render.reports import board_data, diff_data, explain_data, to_json
@@ -36,14 +38,16 @@ def _same_explain(ledger: Any, ruleset: Any, period: str, unit: str) -> None:
 
 
 @given(data=st.data(), ruleset=st.sampled_from(POINTS))
-def test_kept_boards_equal_a_full_replay(data: st.DataObject, ruleset: str) -> None:
+def test_kept_boards_equal_a_full_replay(
+    module_backend: Backend, data: st.DataObject, ruleset: str
+) -> None:
     year = YEAR[ruleset]
     reorganize = data.draw(st.booleans(), label="reorganize")
     events = data.draw(ledgers(ruleset=ruleset, size=(0, 60), reorganize=reorganize))
     cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=6), label="cuts"))
     period = data.draw(periods(year), label="period")
     revision = data.draw(st.none() | revisions(ruleset, min_overrides=1), label="revision")
-    with folder() as base, ledger_of([], base) as ledger:
+    with folder() as base, ledger_of([], base, on=module_backend) as ledger:
         rulesets: list[Any] = [ruleset]
         if revision is not None:
             path = base / "revision.toml"
@@ -76,7 +80,7 @@ def test_kept_boards_equal_a_full_replay(data: st.DataObject, ruleset: str) -> N
             earlier = diff(ledger, period, ruleset, as_of=when, against_as_of=moments[-1])
             full = diff(ledger, period, ruleset, as_of=when, against_as_of=moments[-1], keep=False)
             assert to_json(diff_data(earlier)) == to_json(diff_data(full))
-        with ledger_of(events, base) as fresh:
+        with ledger_of(events, base, on=module_backend, slot="props2") as fresh:
             for ref in rulesets:
                 copy = to_json(board_data(score(fresh, ref, period)))
                 assert copy == to_json(board_data(score(ledger, ref, period)))
