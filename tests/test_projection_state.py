@@ -25,8 +25,8 @@ from ledger import Ledger
 from projections import diff, explain, score
 from projections.keep import CODE_VERSION, Projection
 from projections.periods import parse_period
-from projections.state_for import store_for
 from projections.state_postgres import LOCK_CLASS
+from projections.state_store import store_for
 from rules import load
 from scoreledger.render.reports import board_data, explain_data, to_json
 

@@ -25,8 +25,7 @@ from .errors import UnknownRuleset, UnknownUnit
 from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
-from .state_for import store_for
-from .state_store import StateUnavailable
+from .state_store import StateUnavailable, store_for
 
 RulesetRef = str | os.PathLike[str] | rules.PointsRuleset | rules.ChecklistRuleset
 

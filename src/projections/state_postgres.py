@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .state_records import Key, Loaded, StateUnavailable
 from .state_sql import Dialect, SqlStateStore, SqlStateWriter
-from .state_store import Key, Loaded, StateUnavailable
 
 #: The advisory-lock class of projection writes (appends use ledger.recorder_postgres's).
 LOCK_CLASS = 0x5C0F

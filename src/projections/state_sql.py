@@ -16,7 +16,7 @@ import orjson
 
 from ledger.recorder import SideTables
 
-from .state_store import Kept, Key, Loaded
+from .state_records import Kept, Key, Loaded
 
 
 def now() -> str:

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .state_records import Key, Loaded, StateUnavailable
 from .state_sql import Dialect, SqlStateStore, SqlStateWriter
-from .state_store import Key, Loaded, StateUnavailable
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS projection (

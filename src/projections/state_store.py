@@ -31,41 +31,23 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-import attrs
+from ledger.recorder import SideTables
 
+from .state_postgres import PostgresStateStore
+from .state_records import Kept, Key, Loaded, StateUnavailable
+from .state_sqlite import SQLiteStateStore
 
-@attrs.frozen(kw_only=True)
-class Key:
-    """What a projection's state depends on besides the log."""
-
-    ruleset: str  # the ruleset's id (for people: the fingerprint decides)
-    fingerprint: str
-    code: str  # the projection code version (projections.keep.CODE_VERSION)
-    period: str
-
-
-@attrs.frozen(kw_only=True)
-class Kept:
-    """One kept projection, as listed."""
-
-    id: int
-    key: Key
-    status: str  # "ready" | "building"
-    position: int  # the last seq covered (building: the seq it builds to)
-    anchor: str  # the hash of the event at `position` ('' at 0)
-    groups: int
-    pending: int  # building: groups not yet written
-    size: int  # bytes of state
-    updated_at: str
-
-
-@attrs.frozen
-class Loaded:
-    """A kept projection and its state as of one snapshot."""
-
-    kept: Kept
-    members: dict[str, list[str]]  # group -> its units
-    bodies: dict[str, bytes | None]  # group -> body (None: planned, not built)
+__all__ = [
+    "Kept",
+    "Key",
+    "Loaded",
+    "PostgresStateStore",
+    "SQLiteStateStore",
+    "StateStore",
+    "StateUnavailable",
+    "StateWriter",
+    "store_for",
+]
 
 
 class StateWriter(Protocol):
@@ -140,5 +122,12 @@ class StateStore(Protocol):
         ...
 
 
-class StateUnavailable(Exception):
-    """The database refuses to keep state (read-only file): the caller replays instead."""
+def store_for(side: SideTables | None) -> StateStore | None:
+    """The state store of a ledger's side tables, or None (no store for that database)."""
+    if side is None:
+        return None
+    if side.dialect == "sqlite":
+        return SQLiteStateStore(side)
+    if side.dialect == "postgresql":
+        return PostgresStateStore(side)
+    return None

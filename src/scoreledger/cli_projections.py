@@ -12,8 +12,7 @@ from ledger.store import Ledger
 from projections.api import resolve_ruleset
 from projections.keep import BATCH_EVENTS, Projection, code_version
 from projections.periods import parse_period
-from projections.state_for import store_for
-from projections.state_store import Kept, StateStore
+from projections.state_store import Kept, StateStore, store_for
 
 from .cli_reports import DB_HELP
 from .render.reports import to_json
