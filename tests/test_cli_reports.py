@@ -221,8 +221,8 @@ def test_score_text_aligns_chinese_names(ledger: tuple[Path, str, str]) -> None:
     path, _, _ = ledger
     text = ok("score", path, "--ruleset", "dalian-2011", "--period", "2011Q3")
     lines = text.splitlines()
-    header = next(line for line in lines if line.startswith("rank"))
-    column = _width(header[: header.index("kind")])
+    header = next(line for line in lines if line.strip().startswith("rank"))
+    column = _width(header[: header.index("total")])
     names = {"沙河口区总工会", "甘井子区总工会", "大连港集团工会(信息直报点)", "大连市总工会宣教部"}
     rows = [line for line in lines if any(name in line for name in names)]
     assert len(rows) == 4

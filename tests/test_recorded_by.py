@@ -106,7 +106,8 @@ def test_explain_shows_who_recorded_each_event(tmp_path: Path, cli):
     assert cli("demo", db, "--recorded-by", "office-7").returncode == 0
     args = ("explain", db, "--ruleset", "dalian-2011", "--period", "2011Q3", "--unit", "shahekou")
     text = cli(*args).stdout
-    considered = text.split("events considered:\n")[1].split("\n\n")[0].splitlines()
+    section = text.split("events considered:\n")[1].split("\n\n")[0]
+    considered = section.replace("\n      ", " ").splitlines()  # an event's continuation lines
     assert considered and all(line.endswith(" (recorded by office-7)") for line in considered)
     doc = json.loads(cli(*args, "--format", "json").stdout)
     assert {t["recorded_by"] for t in doc["unit"]["trace"]} == {"office-7"}

@@ -36,7 +36,7 @@ def test_render_list() -> None:
     assert lines[0].split() == ["id", "family", "title", "document", "in", "force", "fingerprint"]
     assert [line.split()[0] for line in lines[1:]] == list(rules.shipped_ids())
     assert "大工办发[2011] 15号" in text
-    assert "2015-01-01 … 2015-12-31" in text
+    assert "2015-01-01 ... 2015-12-31" in text  # ASCII: "…" is of ambiguous width
     assert rules.fingerprint(rules.load("dalian-2011"))[:12] in text
     # Columns line up on screen: the fingerprint column starts at the same display column.
     starts = {display_width(line[: line.rindex(" ") + 1]) for line in lines}

@@ -24,7 +24,7 @@ def _cmd_circular(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(args, circular_json(doc))
     elif args.format == "csv":
-        emit(args, circular_csv(doc))
+        emit(args, circular_csv(doc, lang))
     else:
         emit(args, circular_text(doc, lang, terminal_width()))
     return 0

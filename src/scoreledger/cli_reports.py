@@ -13,17 +13,11 @@ from projections.api import resolve_ruleset
 from .cli_output import add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
 from .demo import run_demo
-from .render.reports import (
-    board_csv,
-    board_data,
-    board_text,
-    diff_data,
-    diff_text,
-    explain_data,
-    explain_text,
-    to_json,
-)
+from .render.labels import resolve_lang
+from .render.report_text import board_text, diff_text, explain_text
+from .render.reports import board_csv, board_data, diff_data, explain_data, to_json
 from .render.rules import render_list, render_show
+from .render.text import terminal_width
 
 RECORDED_BY_HELP = (
     "who records these events (SQLite; default: the operating-system user; PostgreSQL "
@@ -63,12 +57,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         board = score_of(ledger, args)
+    lang = resolve_lang(args.lang)
     if args.format == "json":
         emit(args, to_json(board_data(board)))
     elif args.format == "csv":
-        emit(args, board_csv(board))
+        emit(args, board_csv(board, lang))
     else:
-        emit(args, board_text(board))
+        emit(args, board_text(board, lang, terminal_width()))
     return 0
 
 
@@ -77,8 +72,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         result = explain_of(ledger, args)
-    out = to_json(explain_data(result)) if args.format == "json" else explain_text(result)
-    emit(args, out)
+    if args.format == "json":
+        emit(args, to_json(explain_data(result)))
+    else:
+        emit(args, explain_text(result, resolve_lang(args.lang), terminal_width()))
     return 0
 
 
@@ -89,7 +86,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:
         result = diff_of(ledger, args)
-    emit(args, to_json(diff_data(result)) if args.format == "json" else diff_text(result))
+    if args.format == "json":
+        emit(args, to_json(diff_data(result)))
+    else:
+        emit(args, diff_text(result, resolve_lang(args.lang), terminal_width()))
     return 0
 
 

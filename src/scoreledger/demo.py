@@ -18,7 +18,9 @@ from ledger.errors import LedgerError
 from ledger.store import Ledger, shown
 from projections import api
 
-from .render.reports import board_text
+from .render.labels import locale_lang
+from .render.report_text import board_text
+from .render.text import terminal_width
 
 #: (ruleset, period) pairs the demo prints, each inside the ruleset's own years.
 SHOWN = (
@@ -405,7 +407,9 @@ def run_demo(path: str | os.PathLike[str], out: IO[str], recorded_by: str | None
     out.write(f"demo ledger {path}: appended {appended}, duplicates {duplicates}\n\n")
     with Ledger.open(path) as ledger:
         for ruleset, period in SHOWN:
-            out.write(board_text(api.score(ledger, ruleset, period)))
+            out.write(
+                board_text(api.score(ledger, ruleset, period), locale_lang(), terminal_width())
+            )
             out.write("\n")
     out.write(
         "Next: see every point of one unit, with its events and the regulation's sentence:\n"

@@ -13,7 +13,7 @@ from typing import Any
 from projections.circular import Circular, CircularRow
 from projections.numbers import fmt
 
-from .labels import Lang, kind_label, label, level_label, yes_no
+from .labels import Lang, csv_header, kind_label, label, level_label, yes_no
 from .safe import SafeCSV, json_safe, visible, visible_lines
 from .text import layout, wrap_words
 
@@ -128,29 +128,33 @@ def circular_text(doc: Circular, lang: Lang, width: int = 80) -> str:
     return visible_lines("\n".join(out)) + "\n"
 
 
-def circular_csv(doc: Circular) -> str:
-    """CSV (UTF-8 with a BOM, for Excel and WPS): one row per unit, English field names,
-    one column per level for adoptions and for instructions."""
+def circular_csv(doc: Circular, lang: Lang = "en") -> str:
+    """CSV (UTF-8 with a BOM, for Excel and WPS): one row per unit, English field names
+    (with `lang` zh ``得分(total)``), one column per level for adoptions and for
+    instructions."""
     buf = io.StringIO()
     writer = SafeCSV(buf)
     writer.writerow(
-        [
-            "ruleset",
-            "period",
-            "head",
-            "kind",
-            "rank",
-            "unit",
-            "name",
-            *(f"adopted.{level}" for level in doc.levels),
-            *(f"instructed.{level}" for level in doc.levels),
-            "total",
-            "target",
-            "target_met",
-            "eligible",
-            "vetoes",
-            "attributed_to",
-        ]
+        csv_header(
+            [
+                "ruleset",
+                "period",
+                "head",
+                "kind",
+                "rank",
+                "unit",
+                "name",
+                *(f"adopted.{level}" for level in doc.levels),
+                *(f"instructed.{level}" for level in doc.levels),
+                "total",
+                "target",
+                "target_met",
+                "eligible",
+                "vetoes",
+                "attributed_to",
+            ],
+            lang,
+        )
     )
     for row in doc.units:
         writer.writerow(

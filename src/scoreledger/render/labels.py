@@ -44,6 +44,36 @@ _LABELS: dict[str, tuple[str, str]] = {
     "missing": ("missing", "缺项"),
     "warnings": ("warnings:", "提示:"),
     "rules": ("rules", "规则"),
+    "unit id": ("unit", "代码"),
+    "table name": ("name", "单位"),
+    "header kind": ("kind", "类别"),
+    "rules fingerprint": ("rules", "规则指纹"),
+    "period": ("period", "期间"),
+    "no unit assessed": ("(no unit was assessed in this period)", "(本期无受考核单位)"),
+    "total line": ("total (the sum of the lines)", "合计 (各项之和)"),
+    "lines:": ("lines:", "得分明细:"),
+    "events:": ("events:", "事件:"),
+    "evidence:": ("evidence:", "依据:"),
+    "events considered:": ("events considered:", "所涉事件:"),
+    "none in this period": ("(none in this period)", "(本期无)"),
+    "seq": ("seq", "序号"),
+    "recorded by": ("recorded by", "录入人"),
+    "scored": ("scored", "计分"),
+    "capped": ("capped", "封顶"),
+    "unscored": ("unscored", "不计分"),
+    "retracted": ("retracted", "撤回"),
+    "assessed": ("assessed", "已考核"),
+    "computed": ("computed", "计算"),
+    "derived": ("derived", "依规则认定"),
+    "recorded": ("recorded", "已记录"),
+    "veto": ("veto", "否决"),
+    "on": ("on", "单位"),
+    "at": ("at", "日期"),
+    "event": ("event", "事件"),
+    "eligible for the award": ("eligible for the award", "可评先"),
+    "not eligible for the award": ("NOT eligible for the award", "不得评先"),
+    "not met": ("not met", "未达标"),
+    "as of (diff)": ("as of", "截至"),
     "items adopted per level": (
         "columns by level: items adopted; instr. = instructions",
         "各级栏: 采用条数; 批示 = 领导批示次数",
@@ -81,6 +111,64 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "enterprise": ("enterprise unions", "直属企业工会"),
     "other": ("other units", "其他单位"),
 }
+
+
+#: CSV column -> its Chinese name. A Chinese CSV header is ``得分(total)``, the form of the
+#: records template's headers: Chinese to read, the field name recoverable by a script.
+CSV_FIELDS: dict[str, str] = {
+    "ruleset": "规则",
+    "period": "期间",
+    "head": "链头",
+    "unit": "单位代码",
+    "name": "单位",
+    "kind": "单位类别",
+    "rank": "名次",
+    "total": "得分",
+    "attributed_to": "计入",
+    "target": "目标",
+    "target_met": "达标",
+    "eligible": "可评先",
+    "vetoes": "否决",
+    "table": "考核表",
+    "category": "类别",
+    "item": "项目",
+    "max": "满分",
+    "score": "得分",
+    "self_score": "自评",
+    "status": "状态",
+}
+
+
+def csv_header(fields: list[str], lang: Lang) -> list[str]:
+    """A CSV header row: the field names, or in Chinese ``得分(total)``, ``市总采用(adopted.
+    city_union)``."""
+    if lang != "zh":
+        return fields
+    return [f"{_csv_field(field)}({field})" for field in fields]
+
+
+def _csv_field(field: str) -> str:
+    what, _, level = field.partition(".")
+    if level and what in ("adopted", "instructed"):
+        return level_label(level, "zh") + ("采用" if what == "adopted" else "批示")
+    return CSV_FIELDS.get(field, field)
+
+
+def rank_among(rank: int, kind: str, lang: Lang) -> str:
+    """'rank 2 among county units' / '在县(市、区)总工会中排名第2'."""
+    if lang == "zh":
+        return f"在{kind_label(kind, lang)}中排名第{rank}"
+    return f"rank {rank} among {kind} units"
+
+
+def hands_to(unit: str, lang: Lang) -> str:
+    return f"得分计入 {unit}" if lang == "zh" else f"hands its points to {unit}"
+
+
+def differ(changed: int, units: int, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{units} 个单位中 {changed} 个不同"
+    return f"{changed} of {units} units differ"
 
 
 def locale_lang() -> Lang:

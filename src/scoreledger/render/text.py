@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 from collections.abc import Sequence
@@ -31,7 +32,7 @@ def table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
     made visible (:func:`visible`): a newline or escape in a name cannot forge a row."""
     if not rows:
         return []
-    rows = [[visible(cell) for cell in row] for row in rows]
+    rows = [[plain(cell) for cell in row] for row in rows]
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
@@ -41,8 +42,42 @@ def table(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
 
 
 def terminal_width() -> int:
-    """The columns text reports fit: ``COLUMNS`` when set, else the terminal's, else 80."""
+    """The columns text reports fit: ``COLUMNS`` when set, else the terminal's, else 80
+    (also when the output is not a terminal)."""
     return shutil.get_terminal_size(fallback=(80, 24)).columns
+
+
+# East Asian ambiguous-width characters the reports or the regulations' text hold: a
+# terminal with a CJK font draws them two columns wide, others one, so they shift every
+# column after them. Text output shows ASCII or a wide character of the same use instead.
+# The section sign goes: a regulation's numbering (五(一)1) reads as a section without it.
+_UNAMBIGUOUS = str.maketrans(
+    {
+        "\u2014": "-",  # em dash (a table's "nothing")
+        "\u2013": "-",
+        "\u2026": "...",
+        "\u00b7": ".",  # middle dot
+        "\u00d7": "x",
+        "\u201c": "\u300c",  # curly double quotes: the CJK corner brackets
+        "\u201d": "\u300d",
+        "\u2018": "\u300e",
+        "\u2019": "\u300f",
+        "\u2264": "<=",
+        "\u2265": ">=",
+        "\u00a7": "",
+        "\u00b1": "+/-",
+    }
+)
+
+
+def plain(text: str) -> str:
+    """`text` made :func:`visible`, with its ambiguous-width characters replaced."""
+    return visible(text).translate(_UNAMBIGUOUS)
+
+
+def ambiguous(text: str) -> set[str]:
+    """The East Asian ambiguous-width characters in `text` (what a test looks for)."""
+    return {c for c in text if unicodedata.east_asian_width(c) == "A"}
 
 
 @attrs.frozen
@@ -57,7 +92,7 @@ class Layout:
         """`rows` in this layout (the last column is not padded)."""
         out = []
         for row in rows:
-            cells = [visible(row[i]) for i in self.keep]
+            cells = [plain(row[i]) for i in self.keep]
             pieces = [cells]
             if self.wrap is not None:
                 cut = _cut(cells[self.wrap], self.widths[self.wrap])
@@ -82,7 +117,7 @@ def layout(
     """A layout of `rows` (the first is the header) that fits `width` columns: when too
     wide, columns holding nothing but `empty` go, then the columns of `drop` in its order,
     and last the `wrap` column is wrapped onto continuation lines (never below 8 columns)."""
-    cells = [[visible(cell) for cell in row] for row in rows]
+    cells = [[plain(cell) for cell in row] for row in rows]
     natural = [max(display_width(row[i]) for row in cells) for i in range(len(cells[0]))]
     keep = list(range(len(natural)))
 
@@ -120,17 +155,59 @@ def fit(
 
 
 def wrap_words(text: str, width: int, hang: str = "") -> list[str]:
-    """`text` wrapped at spaces to `width` display columns, continuation lines hung by
-    `hang` (a word longer than the line stays whole)."""
+    """`text` wrapped to `width` display columns, continuation lines hung by `hang`: at
+    spaces, between Chinese characters (never before a closing mark or after an opening
+    one), and inside a word only when the word alone is longer than the line. Spacing
+    within a line is kept (a padded column stays aligned); nothing is dropped."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line.strip() else f"{line}{word}"
-        if line.strip() and display_width(candidate) > width:
-            lines.append(line)
-            candidate = hang + word
-        line = candidate
+    for space, token in _tokens(text):
+        candidate = line + space + token
+        if display_width(candidate) <= width or not line.strip():
+            line = candidate
+        else:
+            lines.append(line.rstrip())
+            line = hang + token
+        while display_width(line) > width:  # one token longer than a line: cut it
+            room = width - display_width(line) + display_width(token)
+            if room <= 0:
+                break
+            first = _cut(token, room)[0]
+            lines.append(line[: len(line) - len(token)] + first)
+            token = token[len(first) :]
+            line = hang + token
     return [*lines, line]
+
+
+_CLOSING = set("，。、；：！？」』）》〕】,.;:!?)]%")
+_OPENING = set("「『（《〔【([")
+_SPACED = re.compile(r"(\s*)(\S+)")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """`text` as (the spaces before, token): words, and each wide character on its own;
+    a closing mark sticks to what is before it, an opening one to what follows."""
+    tokens: list[tuple[str, str]] = []
+    for m in _SPACED.finditer(text):
+        space, word = m.group(1), m.group(2)
+        pieces: list[str] = []
+        for char in word:
+            joins = pieces and (
+                not (_wide(char) or _wide(pieces[-1][-1]))  # inside a run of narrow ones
+                or char in _CLOSING
+                or pieces[-1][-1] in _OPENING
+            )
+            if joins:
+                pieces[-1] += char
+            else:
+                pieces.append(char)
+        tokens.append((space, pieces[0]))
+        tokens += [("", piece) for piece in pieces[1:]]
+    return tokens
 
 
 def _cut(text: str, room: int) -> list[str]:
