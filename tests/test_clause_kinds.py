@@ -289,8 +289,8 @@ def test_a_revision_caps_city_union_adoptions_per_quarter(
     assert rows["dl-port"] == ("4.5", "4.5", "0")
     shown = cli("rules", "show", revision).stdout
     assert "single 4 / combined 2; cap 6 per quarter" in shown
-    assert "revised:   dalian-2011-cap: cap none → 6" in shown
-    assert "revised:   dalian-2011-cap: cap_per none → quarter" in shown
+    assert "revised:   dalian-2011-cap: cap none -> 6" in shown
+    assert "revised:   dalian-2011-cap: cap_per none -> quarter" in shown
 
 
 def write_revision(tmp_path: Path, body: str, base: str = "dalian-2011") -> Path:

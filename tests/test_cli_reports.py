@@ -119,7 +119,8 @@ def test_rules_list_and_show() -> None:
         assert ruleset in listed
     assert "county-targets" in listed
     shown = ok("rules", "show", "dalian-2011")
-    assert "来稿1条0.5分（每季度10分封顶）" in shown and "§五(一)1" in shown
+    assert "来稿1条0.5分（每季度10分封顶）" in shown and "五(一)1" in shown
+    assert "§" not in shown  # of ambiguous width: text output drops it
     doc = json.loads(ok("rules", "show", "changzhou-2016", "--format", "json"))
     assert doc["id"] == "changzhou-2016"
 

@@ -190,3 +190,10 @@ def test_wrap_words_keeps_every_character_within_the_width(text: str, width: int
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     closing = tuple("，。」）")
     assert not any(line.strip().startswith(closing) for line in lines[1:]), lines
+
+
+def test_rules_list_and_show_have_no_ambiguous_width_character(demo: Path) -> None:
+    texts = [run("rules", "list"), *(run("rules", "show", r) for r in dict(SHOWN))]
+    for text in texts:
+        assert not {c for c in text if unicodedata.east_asian_width(c) == "A"}, text
+    assert "2011-06-02 ..." in texts[0] and "- 五(一)1" in texts[3]

@@ -12,7 +12,7 @@ import pytest
 import rules
 from rules import PointsRuleset
 from scoreledger.render.rules import render_list, render_show
-from scoreledger.render.text import display_width, pad
+from scoreledger.render.text import display_width, pad, plain
 
 ALL_PRESENT = all(
     (resources.files("rules") / "data" / f"{ruleset_id}.toml").is_file()
@@ -52,11 +52,11 @@ def test_show_text_has_every_clause(ruleset_id: str) -> None:
     assert rules.fingerprint(ruleset) in text
     for clause in ruleset.clauses:
         assert clause.id in text
-        assert clause.section in text
+        assert plain(clause.section) in text  # text output drops the section sign
         for part in clause.sentence.split(" … "):
-            assert f"「{part}」" in text
+            assert plain(f"「{part}」") in text
         if clause.interpretation:
-            assert clause.interpretation.split()[0] in text
+            assert plain(clause.interpretation.split()[0]) in text
     for key, value in ruleset.targets.items():
         assert key in text and str(value) in text
     for note in ruleset.notes:
@@ -107,13 +107,13 @@ def test_show_revision(tmp_path: Path) -> None:
     )
     ruleset = rules.load(path)
     text = render_show(ruleset)
-    assert "dalian-2011-r1 → dalian-2011" in text
+    assert "dalian-2011-r1 -> dalian-2011" in text  # ASCII: "→" is of ambiguous width
     assert "1; cap 20 per quarter" in text
     assert (
-        "   revised:   dalian-2011-r1: points 0.5 → 1\n   revised:   dalian-2011-r1: cap 10 → 20"
+        "   revised:   dalian-2011-r1: points 0.5 -> 1\n   revised:   dalian-2011-r1: cap 10 -> 20"
         in text
     )
-    assert "submission.points 0.5 → 1" in text
+    assert "submission.points 0.5 -> 1" in text
     data = json.loads(render_show(ruleset, "json"))
     assert data["lineage"] == ["dalian-2011-r1", "dalian-2011"]
     assert data["clauses"][0]["points"] == "1"
@@ -128,7 +128,7 @@ def test_show_checklist_revision(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     text = render_show(rules.load(path))
-    assert "revised: county-r1: points 2 → 3" in text
+    assert "revised: county-r1: points 2 -> 3" in text
     assert "total 101" in text
 
 
@@ -144,7 +144,7 @@ def test_show_checklist(ruleset_id: str) -> None:
         assert f"Table {table.id}" in text
         for category in table.categories:
             for item in category.items:
-                assert item.text in text
+                assert plain(item.text) in text  # curly quotes shown as 「」
                 if item.per_absence is not None:
                     assert f"{item.max} − {item.per_absence} per recorded absence" in text
                 if item.info is not None:

@@ -40,7 +40,13 @@ def report_header(board: Board, lang: Lang, width: int) -> list[str]:
     force = label("in force" if board.in_force else "not in force", lang)
     as_of = f"{label('as of', lang)} {board.as_of}" if board.as_of else label("as of now", lang)
     rules = f"{label('rules', lang)} {board.fingerprint[:12]}"
-    return _wrap(" | ".join([board.ruleset, board.period, force, as_of, rules]), width)
+    lines = [board.ruleset]
+    for part in (board.period, force, as_of, rules):  # break between parts, not inside
+        if display_width(f"{lines[-1]} | {part}") <= width:
+            lines[-1] += f" | {part}"
+        else:
+            lines.append(f"  | {part}")
+    return [wrapped for line in lines for wrapped in _wrap(line, width)]
 
 
 # -- score --------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from rules.model import (
 )
 from vocabulary import codes
 
-from .safe import json_safe, visible_lines
-from .text import display_width, pad
+from .safe import json_safe
+from .text import display_width, pad, plain
 from .text import table as aligned
 
 _WRAP = 100  # columns for wrapped English prose (summaries, interpretations, notes)
@@ -203,7 +203,8 @@ def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text") -> str:
         lines += ["", "Notes"]
         for note in ruleset.notes:
             lines += _wrap("- ", note, "  ")
-    return visible_lines("\n".join(lines)) + "\n"
+    # plain(): no ambiguous-width character (section signs, dashes, arrows) in text.
+    return "\n".join(plain(line) for line in lines) + "\n"
 
 
 def show_data(ruleset: Ruleset) -> dict[str, Any]:
