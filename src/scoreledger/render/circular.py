@@ -108,7 +108,8 @@ def table_rows(doc: Circular, kind: str, lang: Lang) -> list[list[str]]:
 
 def circular_text(doc: Circular, lang: Lang, width: int = 80) -> str:
     """The circular for a terminal: a table per unit kind, fitted to `width` columns."""
-    out = [*header_lines(doc, lang), *wrap_words(legend(doc, lang), width, "  ")]
+    # The legend's "中央=中办国办" pairs stay whole: it wraps at spaces only.
+    out = [*header_lines(doc, lang), *wrap_words(legend(doc, lang), width, "  ", cjk=False)]
     if not doc.units:
         out += ["", label("no units", lang)]
     tables = {kind: table_rows(doc, kind, lang) for kind in doc.kinds}

@@ -254,7 +254,11 @@ def diff_text(result: Diff, lang: Lang = "en", width: int = 80) -> str:
             [r.unit, r.name, fmt(r.a) or none, fmt(r.b) or none, (plus + delta) if delta else none]
         )
     changed = sum(1 for r in result.units if r.delta != 0)
-    out = [*_wrap(head, width), "", *fit(rows, width, wrap=1), ""]
+    if display_width(head) > width:  # A and B a line each, B under A
+        indent = " " * display_width(f"{result.period}: ")
+        head = f"{result.period}: A = {_side(a, lang)},\n{indent}B = {_side(b, lang)}"
+    lines = [line for part in head.split("\n") for line in _wrap(part, width, "      ")]
+    out = [*lines, "", *fit(rows, width, wrap=1), ""]
     return _finish([*out, differ(changed, len(result.units), lang)])
 
 

@@ -155,14 +155,15 @@ def fit(
     return layout(rows, width, indent=indent, drop=drop, wrap=wrap).lines(rows, indent)
 
 
-def wrap_words(text: str, width: int, hang: str = "") -> list[str]:
+def wrap_words(text: str, width: int, hang: str = "", *, cjk: bool = True) -> list[str]:
     """`text` wrapped to `width` display columns, continuation lines hung by `hang`: at
     spaces, between Chinese characters (never before a closing mark or after an opening
-    one), and inside a word only when the word alone is longer than the line. Spacing
-    within a line is kept (a padded column stays aligned); nothing is dropped."""
+    one; not with `cjk` False, which keeps words whole), and inside a word only when the
+    word alone is longer than the line. Spacing within a line is kept (a padded column
+    stays aligned); nothing is dropped."""
     lines: list[str] = []
     line = ""
-    for space, token in _tokens(text):
+    for space, token in _tokens(text) if cjk else _SPACED.findall(text):
         candidate = line + space + token
         if display_width(candidate) <= width or not line.strip():
             line = candidate
