@@ -150,3 +150,22 @@ def check_checklist_board(result: ChecklistBoard) -> None:
             assert c.score == sum((i.score for i in c.items), D(0)), (u.unit, c.category)
         selves = [i.self_score for c in u.categories for i in c.items if i.self_score is not None]
         assert u.self_total == sum(selves, D(0)), u.unit
+
+
+def pad_and_checkpoint(db: Path, count: int = 300) -> int:
+    """Append `count` long activities of gulou to an SQLite ledger, move everything from
+    the WAL into the main file, and return its page size (for tests that damage pages)."""
+    import sqlite3
+
+    with Ledger.open(db) as ledger:
+        ledger.append_many(
+            {"type": "activity", "at": "2016-05-01", "unit": "gulou", "activity": "meeting",
+             "note": "填充" * 50}
+            for _ in range(count)
+        )  # fmt: skip
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()

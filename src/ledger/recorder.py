@@ -11,13 +11,37 @@ hand the replay exactly what SQLite always did.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 import attrs
 
+from .errors import LedgerError
+
 GENESIS = "0" * 64
+
+#: How long an append waits for another writer's lock, in seconds, unless this names
+#: another number (a test, or a batch job that would rather fail fast).
+LOCK_TIMEOUT_ENV = "SCORELEDGER_LOCK_TIMEOUT"
+LOCK_TIMEOUT = 60.0
+
+
+def default_lock_timeout() -> float:
+    """The lock timeout: ``$SCORELEDGER_LOCK_TIMEOUT`` seconds, else 60."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not text:
+        return LOCK_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 86400:  # NaN fails too
+        raise LedgerError(f"{LOCK_TIMEOUT_ENV}: expected seconds from 0 to 86400, got {text!r}")
+    return value
+
 
 #: The stored columns, in insert order.
 COLUMNS = (

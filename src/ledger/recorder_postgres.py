@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
-from .recorder import COLUMNS, Head, SealedRow
+from .recorder import COLUMNS, Head, SealedRow, default_lock_timeout
 from .recorder_sql import FETCH, SqlRecorder
 from .schema import TIME_GUARD
 from .schema_postgres import (
@@ -35,8 +35,6 @@ from .schema_postgres import (
 
 #: URL schemes libpq takes.
 SCHEMES = ("postgresql://", "postgres://")
-#: How long an append waits for the others before giving up, in seconds.
-LOCK_TIMEOUT = 60.0
 #: The advisory-lock class of scoreledger's locks (the first key of the two-key form);
 #: the second key is the events table's oid (appends) or 0 (creating the schema).
 LOCK_CLASS = 0x5C0E
@@ -113,10 +111,11 @@ def _one_line(exc: Exception) -> str:
 class PostgresRecorder(SqlRecorder):
     """A ledger in a PostgreSQL database (see the module docstring)."""
 
-    def __init__(self, url: str, *, create: bool, lock_timeout: float = LOCK_TIMEOUT):
+    def __init__(self, url: str, *, create: bool, lock_timeout: float | None = None):
         self.url = url
         self.label = masked(url)
-        self.lock_timeout = lock_timeout
+        # How long an append waits for the others before giving up, in seconds.
+        self.lock_timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
         self._pg = _driver()
         self.read_errors: tuple[type[Exception], ...] = (self._pg.Error,)
         self.conn = self._connect()

@@ -21,9 +21,17 @@ import sqlite_utils
 
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
-from .recorder import COLUMNS, Head, SealedRow
+from .recorder import COLUMNS, Head, SealedRow, default_lock_timeout
 from .recorder_sql import SqlRecorder
 from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version
+from .sqlite_errors import (
+    ENVIRONMENT_CODES,
+    describe,
+    is_damage,
+    malformed,
+    primary_code,
+    why_read_only,
+)
 
 #: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
 #: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
@@ -41,34 +49,80 @@ _INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * l
 class SQLiteRecorder(SqlRecorder):
     """A ledger in one SQLite file (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool, durable: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool,
+        durable: bool = True,
+        lock_timeout: float | None = None,
+    ):
         self.path = Path(path)
         self.label = str(self.path)
-        if not create and not self.path.exists():
+        self.lock_timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
+        exists = self.path.exists()
+        if not create and not exists:
             raise LedgerError(f"{self.path}: no such ledger file (only import and demo create one)")
         if self.path.is_dir():
             raise LedgerError(f"{self.path}: is a folder, not a ledger file")
-        try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=60.0)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{self.path}: cannot open: {exc}") from None
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        #: Why this file cannot be written (None: it can); then it is opened read-only.
+        self.read_only = why_read_only(self.path)
+        if create and self.read_only:
+            what = "read-only" if exists else "cannot create it"
+            raise LedgerError(f"{self.path}: {what}: {self.read_only}; nothing was appended")
+        self.conn = self._connect()
+        self.db = sqlite_utils.Database(self.conn)
         self._cache_before: int | None = None
         try:
             self._prepare(create, durable)
+            if create and exists:
+                self._refuse_malformed()
         except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise LedgerError(f"{self.path}: not a scoreledger ledger ({exc})") from None
+            self.conn.close()
+            raise LedgerError(self._describe(exc, writing=create)) from None
         except LedgerError:
-            conn.close()
+            self.conn.close()
             raise
+
+    def _describe(self, exc: sqlite3.Error, *, writing: bool) -> str:
+        return describe(self.path, exc, lock_timeout=self.lock_timeout, writing=writing)
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection: read-write, or read-only when the file or its medium is."""
+        try:
+            if self.read_only is None:
+                return sqlite3.connect(self.path, isolation_level=None, timeout=self.lock_timeout)
+            return self._connect_read_only()
+        except sqlite3.Error as exc:
+            raise LedgerError(self._describe(exc, writing=False)) from None
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(
+                f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=self.lock_timeout
+            )
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            if primary_code(exc) != sqlite3.SQLITE_CANTOPEN:
+                raise
+        # A WAL file needs FILE-shm beside it, which a read-only folder or medium cannot
+        # hold; immutable=1 reads the file without it. Safe only when no -wal holds appends
+        # not yet checkpointed into the file (a clean close leaves none).
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise LedgerError(
+                f"{self.path}: read-only ({self.read_only}), and appends still in {wal.name} "
+                "cannot be read without writing beside it; copy both files to a writable folder"
+            )
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
 
     def _prepare(self, create: bool, durable: bool) -> None:
         conn = self.conn
         # Guards: REPLACE must fire the DELETE trigger; WAL for concurrent readers.
         conn.execute("PRAGMA recursive_triggers=ON")
-        conn.execute("PRAGMA busy_timeout=60000")
+        conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
         if create:
             if read_schema_version(self.db) is None and self.db.table_names():
                 # Someone else's SQLite file: do not add our tables to it.
@@ -83,6 +137,15 @@ class SQLiteRecorder(SqlRecorder):
             )
         conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._has_recorded_by = _has_recorded_by(conn)
+
+    def _refuse_malformed(self) -> None:
+        """Refuse to append to a file SQLite finds damaged (an append may touch only
+        sound pages and succeed, leaving a ledger verify calls DAMAGED). quick_check reads
+        every page once but skips the index cross-checks; its cost beside an import is in
+        docs/performance.md (benchmarks/bench_quick_check.py)."""
+        found = [row[0] for row in self.conn.execute("PRAGMA quick_check(3)")]
+        if found != ["ok"]:
+            raise LedgerError(malformed(self.path, "; ".join(found), writing=True))
 
     def recorder_name(self, requested: str | None) -> str:
         if requested is not None:
@@ -105,8 +168,10 @@ class SQLiteRecorder(SqlRecorder):
     def writing(self, *, copying: bool = False) -> Iterator[Head]:
         # `copying` needs nothing here: an SQLite file stores the recorded_by it is given.
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")  # the write lock, taken before the head is read
+        if self.read_only:
+            raise LedgerError(f"{self.path}: read-only: {self.read_only}; nothing was appended")
         try:
+            conn.execute("BEGIN IMMEDIATE")  # the write lock, taken before the head is read
             if not _has_recorded_by(conn):  # a file from before recorded_by
                 conn.execute("ALTER TABLE events ADD COLUMN recorded_by TEXT")
             self._has_recorded_by = True
@@ -115,6 +180,12 @@ class SQLiteRecorder(SqlRecorder):
             conn.execute(GUARDS[TIME_GUARD])
             yield self.head()
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if primary_code(exc) in ENVIRONMENT_CODES:
+                raise LedgerError(self._describe(exc, writing=True)) from None
+            raise
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -185,6 +256,10 @@ class SQLiteRecorder(SqlRecorder):
     read_errors: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
 
     def unreadable(self, exc: Exception) -> str:
+        """Damage for a damaged file; a lock, a full disk or an I/O error is not damage
+        and raises its own one line (LedgerError) instead."""
+        if isinstance(exc, sqlite3.Error) and not is_damage(exc) and primary_code(exc):
+            raise LedgerError(self._describe(exc, writing=False)) from None
         return f"SQLite cannot read the file ({exc})"
 
 

@@ -12,11 +12,13 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import NoReturn
 
 from ledger.errors import InputError, LedgerError
 from ledger.jsonl import write_jsonl
 from ledger.recorder_postgres import database_errors, scrub
+from ledger.sqlite_errors import describe
 from ledger.store import Ledger, shown
 from rules.errors import RulesError
 
@@ -114,9 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except sqlite3.DatabaseError as exc:
         # The file or its disk, not scoreledger: read-only, full, locked past the timeout,
-        # damaged pages. A write in progress was rolled back.
+        # damaged pages (by SQLite's error code). A write in progress was rolled back.
         where = getattr(args, "db", None)
-        print(f"scoreledger: {where + ': ' if where else ''}database error: {exc}", file=sys.stderr)
+        if where:
+            line = describe(Path(where), exc, lock_timeout=None, writing=False)
+        else:
+            line = f"database error: {exc}"
+        print(f"scoreledger: {visible(line)}", file=sys.stderr)
         return EXIT_USAGE
     except database_errors() as exc:
         # The server, not scoreledger: gone away, out of space, a lock or a permission
