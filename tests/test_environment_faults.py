@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from ledger import Ledger
+from ledger.errors import InputError, Location
 from scenario_helpers import pad_and_checkpoint
 
 SCORE = ("--ruleset", "dalian-2011", "--period", "2016")
@@ -257,9 +258,13 @@ def test_a_full_disk_is_named_and_nothing_is_appended(namespaces: None, tmp_path
     disk.mkdir()
     db = disk / "base.sqlite"
     small = f'mount -t tmpfs -o size=512k tmpfs "$M" && cp {shlex.quote(str(base))} "$M"/'
-    full, verify, count, _ = _in_namespace(
-        small, disk, [("import", db, big), ("verify", db), ("export", db)]
+    new, unit = disk / "new.sqlite", tmp_path / "unit.jsonl"
+    unit.write_text(
+        '{"id": "u", "type": "unit_registered", "at": "2016-01-04", "unit": "gulou",'
+        ' "name": "鼓楼区总工会", "kind": "county"}\n'
     )
+    commands = [("import", db, big), ("verify", db), ("export", db), ("import", new, unit, big)]
+    full, verify, count, create, listing = _in_namespace(small, disk, commands)
     assert full.returncode == 2
     assert full.stderr == (
         f"scoreledger: {db}: disk full (SQLite: database or disk is full); nothing was "
@@ -267,6 +272,78 @@ def test_a_full_disk_is_named_and_nothing_is_appended(namespaces: None, tmp_path
     )
     assert verify.returncode == 0 and verify.stdout.startswith("OK: 7 events"), verify
     assert len(count.stdout.splitlines()) == 7
+    assert create.returncode == 2
+    assert create.stderr == full.stderr.replace(str(db), str(new))
+    assert listing.stdout == "base.sqlite\n"  # the failed create left nothing
+
+
+# -- a create that fails ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "why"),
+    [
+        (None, "cannot read: No such file or directory"),
+        (['{"type": "activity", "at": "2016-05-01", "unit": "nowhere", "activity": "meeting"}'],
+         "unit 'nowhere' is not registered"),
+    ],
+)  # fmt: skip
+def test_a_failed_create_leaves_nothing_behind(tmp_path: Path, lines: list[str] | None, why):
+    source = tmp_path / "in.jsonl"
+    if lines is not None:
+        source.write_text("\n".join(lines) + "\n")
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    result = _run("import", folder / "new.sqlite", source)
+    assert result.returncode == 2
+    assert why in result.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_create_that_succeeds_is_whole_when_it_appears(tmp_path: Path, base_events):
+    """The new file is staged under a hidden name and appears with its first commit."""
+    db = tmp_path / "new.sqlite"
+    with Ledger.open(db, create=True) as ledger:
+        assert not db.exists()
+        staged = [p.name for p in tmp_path.iterdir() if p.name.endswith(".creating")]
+        assert len(staged) == 1 and staged[0].startswith(".new.sqlite.")
+        ledger.append_many(base_events)
+        assert db.exists()
+        assert _events(db) == 7  # another reader sees it, whole
+        ledger.append({"type": "activity", "at": "2016-05-01", "unit": "gulou",
+                       "activity": "meeting"})  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.sqlite"]
+    assert _run("verify", db).stdout.startswith("OK: 8 events")
+    with Ledger.open(tmp_path / "empty.sqlite", create=True):
+        pass
+    assert _run("verify", tmp_path / "empty.sqlite").stdout.startswith("OK: 0 events")
+
+
+def test_two_creators_of_one_file_both_land_in_it(tmp_path: Path, base_events):
+    """Both staged before either committed: the second's events are appended to the
+    first's ledger, checked against it (duplicates counted, conflicts refused with their
+    own locations), and its staging file is gone."""
+    db = tmp_path / "new.sqlite"
+    first, second = Ledger.open(db, create=True), Ledger.open(db, create=True)
+    with first, second:
+        first.append_many(base_events[:4])
+        result = second.append_many([*base_events[:2], base_events[4]])
+        assert (result.appended, result.duplicates, result.first_seq) == (1, 2, 5)
+        assert second.get("s1") is not None and len(second) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.sqlite"]
+    assert _run("verify", db).stdout.startswith("OK: 5 events")
+
+    db2 = tmp_path / "other.sqlite"
+    first, second = Ledger.open(db2, create=True), Ledger.open(db2, create=True)
+    clash = {**base_events[0], "name": "另一个"}
+    with first, second:
+        first.append_many(base_events[:4])
+        loc = Location("clash.jsonl", 3)
+        with pytest.raises(InputError) as refused:
+            second.append_many([(loc, clash)])
+    assert str(refused.value).startswith("clash.jsonl:3: id: id 'u-city' is already recorded")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.sqlite", "other.sqlite"]
+    assert _events(db2) == 4
 
 
 # -- a damaged file --------------------------------------------------------------------

@@ -43,6 +43,15 @@ def default_lock_timeout() -> float:
     return value
 
 
+class CreatedElsewhere(Exception):
+    """A new ledger's first append committed, but another process had created the ledger
+    meanwhile: `payloads` (canonical JSON, in order) must be appended to that one."""
+
+    def __init__(self, label: str, payloads: list[str]) -> None:
+        super().__init__(f"{label}: created by another process meanwhile")
+        self.payloads = payloads
+
+
 #: The stored columns, in insert order.
 COLUMNS = (
     "seq",

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ import sqlite_utils
 
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
-from .recorder import COLUMNS, Head, SealedRow, default_lock_timeout
+from .recorder import COLUMNS, CreatedElsewhere, Head, SealedRow, default_lock_timeout
 from .recorder_sql import SqlRecorder
 from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version
 from .sqlite_errors import (
@@ -32,6 +32,7 @@ from .sqlite_errors import (
     primary_code,
     why_read_only,
 )
+from .sqlite_files import put_in_place, remove, staging_name
 
 #: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
 #: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
@@ -70,6 +71,9 @@ class SQLiteRecorder(SqlRecorder):
         if create and self.read_only:
             what = "read-only" if exists else "cannot create it"
             raise LedgerError(f"{self.path}: {what}: {self.read_only}; nothing was appended")
+        self._durable = durable
+        #: The file open: a new ledger's staging name until its first commit (sqlite_files).
+        self.file = self.path if exists or not create else staging_name(self.path)
         self.conn = self._connect()
         self.db = sqlite_utils.Database(self.conn)
         self._cache_before: int | None = None
@@ -78,10 +82,10 @@ class SQLiteRecorder(SqlRecorder):
             if create and exists:
                 self._refuse_malformed()
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
+            self.abandon()
             raise LedgerError(self._describe(exc, writing=create)) from None
         except LedgerError:
-            self.conn.close()
+            self.abandon()
             raise
 
     def _describe(self, exc: sqlite3.Error, *, writing: bool) -> str:
@@ -91,7 +95,7 @@ class SQLiteRecorder(SqlRecorder):
         """A connection: read-write, or read-only when the file or its medium is."""
         try:
             if self.read_only is None:
-                return sqlite3.connect(self.path, isolation_level=None, timeout=self.lock_timeout)
+                return sqlite3.connect(self.file, isolation_level=None, timeout=self.lock_timeout)
             return self._connect_read_only()
         except sqlite3.Error as exc:
             raise LedgerError(self._describe(exc, writing=False)) from None
@@ -160,7 +164,41 @@ class SQLiteRecorder(SqlRecorder):
         return text if self._has_recorded_by else text.replace("recorded_by", "NULL")
 
     def close(self) -> None:
+        if self.staged:  # created and never written to: an empty ledger, put in place
+            self._put_in_place(reopen=False)
         self.conn.close()
+
+    @property
+    def staged(self) -> bool:
+        """Whether this is a new ledger not yet in place (under its staging name)."""
+        return self.file != self.path
+
+    def abandon(self) -> None:
+        """Close; a new ledger not yet in place is removed (a create that failed)."""
+        self.conn.close()
+        if self.staged:
+            remove(self.file)
+            self.file = self.path
+
+    def _put_in_place(self, *, reopen: bool) -> list[str] | None:
+        """Move the staged ledger to its name; None, or, when another process created the
+        ledger first, the payloads committed here, in seq order (to append to theirs)."""
+        conn, staged = self.conn, self.file
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page into the file itself
+        conn.close()
+        self.file = self.path
+        placed = put_in_place(staged, self.path)
+        payloads = None
+        if not placed:
+            with closing(sqlite3.connect(staged)) as own:
+                rows = own.execute("SELECT payload FROM events ORDER BY seq")
+                payloads = [row[0] for row in rows]
+        remove(staged)
+        if reopen:
+            self.conn = self._connect()
+            self.db = sqlite_utils.Database(self.conn)
+            self._prepare(False, self._durable)
+        return payloads
 
     # -- writing ---------------------------------------------------------------
 
@@ -194,19 +232,22 @@ class SQLiteRecorder(SqlRecorder):
             if self._cache_before is not None:
                 conn.execute(f"PRAGMA cache_size={self._cache_before}")
                 self._cache_before = None
+        if self.staged:  # a new ledger's first commit: now it may have its name
+            payloads = self._put_in_place(reopen=True)
+            if payloads is not None:
+                raise CreatedElsewhere(self.label, payloads)
 
     @contextmanager
     def appends_signal(self) -> Iterator[Callable[[float], None]]:
         # A file tells no one of its appends: the follower polls, cheaply (PRAGMA
         # data_version changes when another connection commits).
-        conn = self.conn
-        seen = conn.execute("PRAGMA data_version").fetchone()[0]
+        seen = self.conn.execute("PRAGMA data_version").fetchone()[0]
 
         def wait(timeout: float) -> None:
             nonlocal seen
             deadline = time.monotonic() + timeout
-            while True:
-                now = conn.execute("PRAGMA data_version").fetchone()[0]
+            while True:  # self.conn: a new ledger's connection changes at its first commit
+                now = self.conn.execute("PRAGMA data_version").fetchone()[0]
                 if now != seen or time.monotonic() >= deadline:
                     seen = now
                     return

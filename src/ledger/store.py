@@ -8,6 +8,7 @@ the same rows, the same hashes and the same errors.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -23,7 +24,7 @@ from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
 from .reader import EventRow, decode, named
-from .recorder import Head, Recorder, SealedRow, SideTables
+from .recorder import CreatedElsewhere, Head, Recorder, SealedRow, SideTables
 from .recorder_postgres import PostgresRecorder, is_url, masked
 from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
 from .references import Lookups, ReferenceChecker, Stored, UnitBook
@@ -92,7 +93,7 @@ class Ledger:
         try:
             self.recorded_by = self.recorder.recorder_name(recorded_by)
         except BaseException:
-            self.recorder.close()
+            self._abandon()
             raise
         self._units = UnitBook()
         self._units_seq = 0
@@ -126,8 +127,15 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:  # a create that failed leaves no file behind (ledger.sqlite_files)
+            self._abandon()
+
+    def _abandon(self) -> None:
+        abandon = getattr(self.recorder, "abandon", None)
+        (abandon or self.recorder.close)()
 
     # -- reading ---------------------------------------------------------------
 
@@ -327,24 +335,42 @@ class Ledger:
         location is what error messages name. Problems are collected over the
         whole batch and raised together as one :class:`InputError`.
         """
-        recorder = self.recorder
-        with recorder.writing() as head:
-            batch = _Batch(self, head)
-            done = 0
-            it = iter(entries)
-            while chunk := list(islice(it, CHUNK)):
-                if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
-                    recorder.large_batch()
-                rows = batch.check(chunk, done)
-                if rows:  # inserted even after a problem, so later lines see them; rolled back
-                    recorder.insert(rows)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done)
-            if batch.problems:
-                raise InputError(batch.problems)
+        try:
+            with self.recorder.writing() as head:
+                batch = _Batch(self, head)
+                self._fill(batch, entries, progress)
+        except CreatedElsewhere as moved:
+            return self._append_elsewhere(moved, batch)
         self._units, self._units_seq = batch.units, batch.seq
         return batch.result(head)
+
+    def _fill(
+        self, batch: _Batch, entries: Iterable[Any], progress: Callable[[int], None] | None
+    ) -> None:
+        """Check and insert the entries chunk by chunk; raise their problems at the end."""
+        recorder = self.recorder
+        done = 0
+        it = iter(entries)
+        while chunk := list(islice(it, CHUNK)):
+            if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
+                recorder.large_batch()
+            rows = batch.check(chunk, done)
+            if rows:  # inserted even after a problem, so later lines see them; rolled back
+                recorder.insert(rows)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+        if batch.problems:
+            raise InputError(batch.problems)
+
+    def _append_elsewhere(self, moved: CreatedElsewhere, first: _Batch) -> AppendResult:
+        """A new ledger's first append went to its staging file, and another process had
+        created the ledger meanwhile: append the same events to that one, checked against
+        what it holds (as if this append had come second), with their own locations."""
+        self._units, self._units_seq = UnitBook(), 0  # the cache described the staging file
+        entries = zip(first.locations or [], map(json.loads, moved.payloads), strict=True)
+        again = self.append_many(entries)
+        return attrs.evolve(again, duplicates=again.duplicates + first.duplicates)
 
     def _lookups(self, payloads: list[dict[str, Any]]) -> Lookups:
         """Bulk-read what this chunk refers to: ids, submissions, retractions."""
@@ -390,6 +416,10 @@ class _Batch:
         self.first_seq: int | None = None
         self.duplicates = 0
         self.problems: list[Problem] = []
+        #: Where each sealed row came from, kept for a new ledger only (_append_elsewhere).
+        self.locations: list[Location] | None = (
+            [] if getattr(ledger.recorder, "staged", False) else None
+        )
 
     def check(self, chunk: list[Any], before: int) -> list[SealedRow]:
         """The sealed rows of a chunk's acceptable entries; its problems kept in line order."""
@@ -403,6 +433,8 @@ class _Batch:
                 found.extend((index, Problem(loc, f, m)) for f, m in issues)
             elif row is not None:
                 rows.append(row)
+                if self.locations is not None:
+                    self.locations.append(loc)
         self.problems.extend(p for _, p in sorted(found, key=lambda f: f[0]))
         return rows
 
