@@ -7,7 +7,6 @@ refusal of a value, its message shown as it is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,12 +20,27 @@ class BadValue(ValueError):
     """A value of the wrong type or form; the message is shown as it is."""
 
 
+def quoted(text: str) -> str:
+    """`text` in double quotes as TOML writes it, for a message: quotes, backslashes and
+    anything unprintable (line breaks, controls, bidi marks) escaped, so a key or value
+    from the file can never break the message's one line."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04X}" if ord(char) < 0x10000 else f"\\U{ord(char):08X}")
+    return '"' + "".join(out) + '"'
+
+
 def describe(value: object) -> str:
     """A short TOML-flavoured rendering of a bad value for error messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return quoted(value)
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, datetime):

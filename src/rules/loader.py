@@ -25,6 +25,7 @@ import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn
 
 from rules.checks import (
     BadValue,
@@ -35,6 +36,7 @@ from rules.checks import (
     choices,
     describe,
     fail,
+    quoted,
 )
 from rules.clauses import register_clause_hook, validate_clause
 from rules.errors import RulesError, UnknownRuleset
@@ -184,6 +186,18 @@ def _mapping_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callab
     return structure
 
 
+def _record_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    inner = make_dict_structure_fn(type_, converter)
+
+    def structure(value: object, target: Any) -> Any:
+        # cattrs would call .keys() on an array or a string and say "unknown error".
+        if not isinstance(value, dict):
+            raise BadValue(f"expected a table, got {describe(value)}")
+        return inner(value, target)
+
+    return structure
+
+
 def _is_literal(type_: Any) -> bool:
     return get_origin(type_) is Literal
 
@@ -204,6 +218,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
     converter.register_structure_hook_factory(is_mapping, _mapping_hook_factory)
+    converter.register_structure_hook_factory(attrs.has, _record_hook_factory)
     converter.register_structure_hook_func(_is_literal, _structure_literal)
     register_clause_hook(converter)
     return converter
@@ -216,7 +231,7 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, BadValue):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
-        extra = ", ".join(f'"{key}"' for key in sorted(exc.extra_fields))
+        extra = ", ".join(quoted(key) for key in sorted(exc.extra_fields))
         valid = ", ".join(field.name for field in attrs.fields(exc.cl))
         noun = "key" if len(exc.extra_fields) == 1 else "keys"
         return f"unknown {noun} {extra} (valid: {valid})"
@@ -230,7 +245,7 @@ def _toml_path(cattrs_path: str) -> str:
 
     def key(match: re.Match[str]) -> str:
         name = match.group(1)
-        return f".{name}" if _BARE_KEY_RE.fullmatch(name) else f'."{name}"'
+        return f".{name}" if _BARE_KEY_RE.fullmatch(name) else f'."{name}"'  # repr-escaped
 
     path = re.sub(r"\['((?:[^'\\]|\\.)*)'\]", key, cattrs_path)
     return path.removeprefix("$").removeprefix(".")
@@ -450,7 +465,7 @@ def _validate_points(ruleset: PointsRuleset, name: str) -> None:
 
 def toml_key(key: str) -> str:
     """A TOML key as written in a path: bare where it can be, quoted otherwise."""
-    return key if _BARE_KEY_RE.fullmatch(key) else f'"{key}"'
+    return key if _BARE_KEY_RE.fullmatch(key) else quoted(key)
 
 
 def _validate_checklist(ruleset: ChecklistRuleset, name: str) -> None:

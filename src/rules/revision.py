@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 import attrs
 
-from rules.checks import BadValue, check_ident, check_not_negative, choices, describe
+from rules.checks import BadValue, check_ident, check_not_negative, choices, describe, quoted
 from rules.errors import RulesError
 from rules.loader import (
     SHIPPED_IDS,
@@ -207,7 +207,9 @@ def _override_clauses(
         clause = by_id.get(clause_id)
         if clause is None:
             valid = ", ".join(by_id) + did_you_mean(clause_id, by_id)
-            _fail(name, path, f'no clause "{clause_id}" in {base.id}; valid clause ids: {valid}')
+            _fail(
+                name, path, f"no clause {quoted(clause_id)} in {base.id}; valid clause ids: {valid}"
+            )
         changed[clause_id] = _override_clause(clause, fields, name, path, notes, tag)
     return tuple(changed.get(clause.id, clause) for clause in base.clauses)
 
@@ -231,7 +233,7 @@ def _override_clause(
             _fail(
                 name,
                 where,
-                f'clause "{clause.id}" has no field "{field}" to override; '
+                f"clause {quoted(clause.id)} has no field {quoted(field)} to override; "
                 f"valid fields: {', '.join(valid) or 'none (it awards no points)'}",
             )
         value: str | Decimal
@@ -306,8 +308,8 @@ def _override_items(
             _fail(
                 name,
                 path,
-                f'no table "{table_id}" in {base.id}; checklist clause ids are <table>/<item>, '
-                f"tables: {', '.join(tables)}",
+                f"no table {quoted(table_id)} in {base.id}; checklist clause ids are "
+                f"<table>/<item>, tables: {', '.join(tables)}",
             )
         try:
             item = table.item(number)
@@ -315,7 +317,7 @@ def _override_items(
             valid = ", ".join(
                 f"{table.id}/{i.number}" for category in table.categories for i in category.items
             )
-            _fail(name, path, f'no item "{number}" in {table.id}; valid clause ids: {valid}')
+            _fail(name, path, f"no item {quoted(number)} in {table.id}; valid clause ids: {valid}")
         # `points` is the item's maximum; only computed items have a per-absence deduction.
         had = [
             field
@@ -328,7 +330,7 @@ def _override_items(
                 _fail(
                     name,
                     f"{path}.{toml_key(field)}",
-                    f'item "{clause_id}" has no field "{field}" to override; '
+                    f"item {quoted(clause_id)} has no field {quoted(field)} to override; "
                     f"valid fields: {', '.join(had)}",
                 )
             value = _decimal(name, f"{path}.{field}", raw)

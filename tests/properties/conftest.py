@@ -4,6 +4,7 @@
   too_slow not checked) with 25 examples a test: loaded when ``CI=true``, as .ci/run sets.
 * ``dev`` — 50 examples, random, the local example database kept: the default.
 * ``thorough`` — 500 examples: ``HYPOTHESIS_PROFILE=thorough pytest tests/properties``.
+* ``fuzz`` — 5,000 examples, random: the longer run of the fuzzers (docs/testing.md).
 
 ``HYPOTHESIS_PROFILE`` names the profile to load whatever ``CI`` says. Profiles are
 global in Hypothesis: the loaded one is the default of every test that does not set its
@@ -27,6 +28,7 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=_SLOW)
 settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=_SLOW)
+settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=_SLOW)
 
 _chosen = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").lower() == "true" else "dev"
