@@ -336,7 +336,19 @@ def diff(
         )
     return Diff(
         period=first.period,
-        a={"ruleset": first.ruleset, "fingerprint": first.fingerprint, "as_of": first.as_of},
-        b={"ruleset": second.ruleset, "fingerprint": second.fingerprint, "as_of": second.as_of},
+        a=_side(first),
+        b=_side(second),
         units=tuple(rows),
+        head=max((first.head, second.head), key=lambda h: -1 if h is None else h.seq),
     )
+
+
+def _side(board: Board) -> dict[str, Any]:
+    """One side of a diff: its ruleset, fingerprint, as_of and head (CONTRACT §7, §8.3)."""
+    head = None if board.head is None else board.head.data()
+    return {
+        "ruleset": board.ruleset,
+        "fingerprint": board.fingerprint,
+        "as_of": board.as_of,
+        "head": head,
+    }

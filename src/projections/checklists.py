@@ -15,10 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ledger.reader import EventRow
 from ledger.store import Ledger
 from rules import Category, ChecklistRuleset, Item, Table
 
+from .heads import replay_head
 from .model import CategoryScore, ChecklistBoard, ChecklistUnit, ItemScore, Trace, board_header
 from .numbers import fmt
 from .periods import Period
@@ -315,9 +318,12 @@ def replay_checklist(
     through_seq: int | None = None,
 ) -> ChecklistBoard:
     """Report a ledger under a checklist ruleset for a period (of the events up to
-    `through_seq`, when given: a live board's position)."""
+    `through_seq`, when given: a live board's position; read through the head first read,
+    which the report carries)."""
+    head = replay_head(ledger, as_of, through_seq)
     replay = ChecklistReplay(ruleset, period, as_of=as_of)
     always = ("retraction", "unit_registered", "unit_changed")
-    rows = ledger.read(as_of=as_of, until_day=period.last, always=always, through_seq=through_seq)
+    rows = ledger.read(as_of=as_of, until_day=period.last, always=always, through_seq=head.seq)
     replay.read(rows)
-    return replay.run(with_trace=with_trace, trace_unit=trace_unit)
+    board = replay.run(with_trace=with_trace, trace_unit=trace_unit)
+    return attrs.evolve(board, head=head)

@@ -20,24 +20,13 @@ import attrs
 import rules
 from ledger.errors import LedgerError
 from ledger.events import Adoption, Instruction
-from ledger.recorder import GENESIS
 from ledger.store import Ledger
 from vocabulary import codes
 
 from .api import RulesetRef, parse_as_of, resolve_ruleset, score
+from .heads import ReportHead
 from .model import Scoreboard, UnitScore, VetoMark
 from .periods import Period
-
-
-@attrs.frozen(kw_only=True)
-class CircularHead:
-    """The ledger's head a circular was computed from: ``SEQ:HASH``."""
-
-    seq: int
-    hash: str
-
-    def __str__(self) -> str:
-        return f"{self.seq}:{self.hash}"
 
 
 @attrs.frozen(kw_only=True)
@@ -67,7 +56,7 @@ class Circular:
     period: str
     in_force: bool
     as_of: str | None
-    head: CircularHead
+    head: ReportHead
     levels: tuple[str, ...]  # the levels of §2 the ruleset scores, highest first
     kinds: tuple[str, ...]  # unit kinds in the order the circular lists them
     units: tuple[CircularRow, ...]
@@ -106,7 +95,7 @@ def circular(
         )
     when = parse_as_of(as_of)
     board = score(ledger, loaded, period, as_of=when)
-    assert isinstance(board, Scoreboard)
+    assert isinstance(board, Scoreboard) and board.head is not None
     levels = scored_levels(loaded)
     level_of = _levels_of_events(ledger, board, when)
     own = {u.unit: _counts(u, level_of) for u in board.units}
@@ -119,27 +108,12 @@ def circular(
         period=board.period,
         in_force=board.in_force,
         as_of=board.as_of,
-        head=head_at(ledger, when),
+        head=board.head,
         levels=levels,
         kinds=kinds,
         units=tuple(rows),
         warnings=board.warnings,
     )
-
-
-def head_at(ledger: Ledger, as_of: datetime | None) -> CircularHead:
-    """The ledger's head, or with `as_of` the last event recorded at or before it."""
-    if as_of is None:
-        head = ledger.head()
-        return CircularHead(seq=head.seq, hash=head.hash)
-    last_id = None
-    for row in ledger.rows(as_of=as_of):
-        last_id = row[1]
-    if last_id is None:  # nothing was recorded by then: the empty ledger's head
-        return CircularHead(seq=0, hash=GENESIS)
-    record = ledger.get(last_id)
-    assert record is not None
-    return CircularHead(seq=record.seq, hash=record.hash)
 
 
 # -- counting ------------------------------------------------------------------------------

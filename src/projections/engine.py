@@ -28,10 +28,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import attrs
+
 from ledger.reader import EventRow
 from ledger.store import Ledger
 from rules import DeadlineClause, PointsRuleset
 
+from .heads import replay_head
 from .model import Scoreboard
 from .periods import Period
 from .points.activities import score_activities
@@ -140,12 +143,14 @@ def replay_points(
     through_seq: int | None = None,
 ) -> Scoreboard:
     """Score a ledger under a points ruleset for a period (one streaming read of the log;
-    of the events up to `through_seq`, when given: a live board's position)."""
+    of the events up to `through_seq`, when given: a live board's position).
+
+    The head is read first and the log read through it, so the board's `head` is the one
+    it was computed from even while others append."""
+    head = replay_head(ledger, as_of, through_seq)
     replay = PointsReplay(
         ruleset, period, as_of=as_of, with_trace=with_trace, trace_unit=trace_unit
     )
-    rows = ledger.read(
-        as_of=as_of, until_day=period.last, always=ALWAYS_READ, through_seq=through_seq
-    )
+    rows = ledger.read(as_of=as_of, until_day=period.last, always=ALWAYS_READ, through_seq=head.seq)
     replay.read(rows)
-    return replay.run()
+    return attrs.evolve(replay.run(), head=head)

@@ -26,11 +26,13 @@ import attrs
 from ledger import events, upcast
 from ledger.errors import LedgerError
 from ledger.reader import EventRow
+from ledger.recorder import GENESIS
 from ledger.store import Ledger
 from rules import PointsRuleset, fingerprint
 
 from .engine import ALWAYS_READ, PointsReplay
 from .groups import Groups, hand_up_pairs
+from .heads import ReportHead
 from .model import Scoreboard, UnitScore, board_header
 from .periods import Period
 from .points.board import ranked_in_order
@@ -152,7 +154,7 @@ class Projection:
         if kept.position > target:
             return None
         if kept.position == target:
-            board = self._assemble(loaded.bodies)
+            board = self._assemble(loaded.bodies, _served(kept))
             return Answer(board, f"{how}{self.label}: served from state at seq {target}")
         answer = self._catch_up(loaded, target)
         return Answer(answer.board, how + answer.how)
@@ -174,7 +176,7 @@ class Projection:
             if fresh is None or fresh.kept.position != target:
                 raise LedgerError(f"{self.label}: could not be rebuilt (a concurrent rebuild)")
             how += f" (a unit event after seq {kept.position}: every group re-run)"
-            return Answer(self._assemble(fresh.bodies), how)
+            return Answer(self._assemble(fresh.bodies, _served(fresh.kept)), how)
         members = loaded.members
         groups = Groups()
         for group_units in members.values():
@@ -207,7 +209,7 @@ class Projection:
         )
         if not stored:
             how += "; another process moved the checkpoint first, so this answer was not kept"
-        return Answer(self._assemble(bodies), how)
+        return Answer(self._assemble(bodies, ReportHead(seq=target, hash=anchor)), how)
 
     def _dirty_units(self, rows: list[EventRow]) -> set[str] | None:
         """The units whose groups the new rows touch; None when everything must re-run."""
@@ -226,8 +228,9 @@ class Projection:
             dirty.add(unit or "")
         return dirty
 
-    def _assemble(self, bodies: dict[str, bytes | None]) -> Scoreboard:
-        """The board from every group's body: units ranked, warnings in replay order."""
+    def _assemble(self, bodies: dict[str, bytes | None], head: ReportHead) -> Scoreboard:
+        """The board from every group's body: units ranked, warnings in replay order; `head`
+        is the state's position and anchor (the head the board was computed from)."""
         scores: list[UnitScore] = []
         warned = []
         for body in bodies.values():
@@ -242,6 +245,7 @@ class Projection:
             **board_header(self.rules, self.period, None),
             units=tuple(ranked_in_order(scores, self.rules.assessed_kinds)),
             warnings=tuple(text for _key, text in warned),
+            head=head,
         )
 
     # -- re-running groups -------------------------------------------------------------
@@ -365,6 +369,11 @@ class Projection:
         if loaded is None:
             raise LedgerError(f"{self.label}: a concurrent rebuild finished first; try again")
         return loaded
+
+
+def _served(kept: Kept) -> ReportHead:
+    """The head a kept state stands at: its position and anchor (genesis at seq 0)."""
+    return ReportHead(seq=kept.position, hash=kept.anchor if kept.position else GENESIS)
 
 
 def _batches(

@@ -15,6 +15,7 @@ import attrs
 
 from rules import Ruleset, fingerprint
 
+from .heads import ReportHead
 from .periods import Period
 
 
@@ -79,7 +80,12 @@ class UnitScore:
 @attrs.frozen(kw_only=True)
 class BoardHeader:
     """What every board states first: the ruleset and its fingerprint, the period, whether
-    the ruleset is in force over it, the `as_of` replayed, and the replay's warnings."""
+    the ruleset is in force over it, the `as_of` replayed, the head it was computed from
+    (CONTRACT §8.3), and the replay's warnings.
+
+    `head` is None only on a board straight out of a replay's ``run()``; ``score``,
+    ``explain``, ``replay_points`` and ``replay_checklist`` always set it.
+    """
 
     ruleset: str
     fingerprint: str
@@ -87,6 +93,7 @@ class BoardHeader:
     in_force: bool
     as_of: str | None
     warnings: tuple[str, ...]
+    head: ReportHead | None = None
 
 
 def board_header(ruleset: Ruleset, period: Period, as_of: datetime | None) -> dict[str, Any]:
@@ -180,9 +187,11 @@ class DiffRow:
 
 @attrs.frozen(kw_only=True)
 class Diff:
-    """Two replays side by side, per unit."""
+    """Two replays side by side, per unit; `head` is the later of the sides' heads (the
+    most of the ledger the diff read), each side's own is in its `a`/`b` ``"head"``."""
 
     period: str
-    a: dict[str, Any]  # {"ruleset", "fingerprint", "as_of"}
+    a: dict[str, Any]  # {"ruleset", "fingerprint", "as_of", "head": {"seq", "hash"}}
     b: dict[str, Any]
     units: tuple[DiffRow, ...]
+    head: ReportHead | None = None

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from ledger.errors import LedgerError
 from ledger.store import Ledger
-from projections import Explanation, diff, explain, parse_as_of, score
-from projections.circular import circular, head_at
+from projections import Explanation, diff, explain, score
+from projections.circular import circular
+from projections.heads import ReportHead
 from projections.model import Board, Diff, Scoreboard
 from projections.quarterly import quarterly
 
@@ -54,6 +55,10 @@ def diff_of(ledger: Ledger, args: argparse.Namespace) -> Diff:
     )
 
 
+def _shown(head: ReportHead | None) -> str:
+    return "" if head is None else str(head)
+
+
 def write_xlsx_report(args: argparse.Namespace) -> int:
     """Compute the report `args.command` names and write it as a workbook."""
     from .render import xlsx_reports as sheets  # openpyxl loads here, not at start-up
@@ -61,21 +66,27 @@ def write_xlsx_report(args: argparse.Namespace) -> int:
 
     path = _target(args)
     with Ledger.open(args.db) as ledger:
-        head = str(head_at(ledger, parse_as_of(args.as_of)))
+        # Each report's own head (the one it was computed from; a kept projection's is its
+        # state's position), in the 说明 sheet and every sheet's page header.
         chart = None
         if args.command == "circular":
             doc = circular(ledger, args.ruleset, args.period, as_of=args.as_of)
+            head = str(doc.head)
             info, tables = sheets.circular_sheets(doc)
             chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
         elif args.command == "score":
             board = score_of(ledger, args)
+            head = _shown(board.head)
             info, tables = sheets.score_sheets(board, head)
             if isinstance(board, Scoreboard) and args.unit is None:
                 chart = quarterly(ledger, args.ruleset, args.period, as_of=args.as_of)
         elif args.command == "explain":
             result = explain_of(ledger, args)
+            head = _shown(result.board.head)
             info, tables = sheets.explain_sheets(result, head)
         else:
-            info, tables = sheets.diff_sheets(diff_of(ledger, args), head)
+            compared = diff_of(ledger, args)
+            head = _shown(compared.head)
+            info, tables = sheets.diff_sheets(compared, head)
     write_workbook(path, info, tables, head=head, chart=chart)
     return 0

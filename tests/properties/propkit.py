@@ -81,9 +81,12 @@ def totals(board: Board) -> dict[str, Decimal]:
 
 
 def masked(board: Board) -> Board:
-    """The board with log positions masked in its warnings (``seq 12`` → ``seq #``)."""
+    """The board with log positions masked: in its warnings (``seq 12`` → ``seq #``), and its
+    head (another ledger's chain) dropped."""
     return attrs.evolve(
-        board, warnings=tuple(re.sub(r"seq \d+", "seq #", w) for w in board.warnings)
+        board,
+        warnings=tuple(re.sub(r"seq \d+", "seq #", w) for w in board.warnings),
+        head=None,
     )
 
 

@@ -34,8 +34,10 @@ import rules
 from backends import Backend
 from ledger import InputError, Ledger
 from ledger.jsonl import read_jsonl, write_jsonl
+from ledger.recorder import GENESIS
 from ledger.testing import ledgers, period_labels, periods, revisions
 from projections import score
+from projections.heads import ReportHead
 from projections.model import ChecklistBoard, Scoreboard
 
 
@@ -87,7 +89,16 @@ def test_export_then_import_gives_identical_scoreboards(
         with ledger_of(read_jsonl(str(exported)), where, on=module_backend, slot="props2") as copy:
             assert payloads(copy) == payloads(ledger)
             assert copy.verify().ok
-            assert boards(copy, ruleset, labels) == boards(ledger, ruleset, labels)
+            copied, original = boards(copy, ruleset, labels), boards(ledger, ruleset, labels)
+            # The same boards; import re-records the events, so each is headed by the copy's
+            # own chain, at the same seq.
+            assert {k: masked(b) for k, b in copied.items()} == {
+                k: masked(b) for k, b in original.items()
+            }
+            for label in labels:
+                assert copied[label].head == _head_of(copy)
+                assert original[label].head == _head_of(ledger)
+                assert copied[label].head.seq == original[label].head.seq  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("ruleset", SHIPPED)
@@ -109,6 +120,11 @@ def test_importing_the_same_events_again_changes_nothing(
         assert ledger.head() == head
         assert ledger.verify().ok
         assert boards(ledger, ruleset, labels) == before
+
+
+def _head_of(ledger: Ledger) -> ReportHead:
+    head = ledger.head()
+    return ReportHead(seq=head.seq, hash=head.hash)
 
 
 # -- totals -------------------------------------------------------------------------------
@@ -440,11 +456,15 @@ def test_as_of_now_is_the_present_and_before_the_first_append_is_empty(
         now = datetime.now(UTC)
         for label in labels:
             present = score(ledger, ruleset, label)
+            assert present.head == _head_of(ledger)
             assert attrs.evolve(score(ledger, ruleset, label, as_of=now), as_of=None) == present
             empty = score(ledger, ruleset, label, as_of=first_append - timedelta(microseconds=1))
             assert empty.units == ()
+            assert empty.head == ReportHead(seq=0, hash=GENESIS)  # before the first event
             if datetime.fromisoformat(ledger.head().recorded_at) > end_of_first:  # type: ignore[arg-type]
                 then = score(ledger, ruleset, label, as_of=end_of_first)
+                # The last event recorded by then: the first batch's last.
+                assert then.head == ReportHead(seq=split, hash=ledger.seq_hash(split) or "")
                 assert masked(attrs.evolve(then, as_of=None)) == masked(
                     score(first_only, ruleset, label)
                 )

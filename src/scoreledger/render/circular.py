@@ -14,6 +14,7 @@ from projections.circular import Circular, CircularRow
 from projections.numbers import fmt
 
 from .labels import Lang, csv_header, kind_label, label, level_label, yes_no
+from .report_text import head_line
 from .safe import SafeCSV, json_safe, visible, visible_lines
 from .text import layout, wrap_words
 
@@ -25,7 +26,7 @@ def circular_data(doc: Circular) -> dict[str, Any]:
         "period": doc.period,
         "in_force": doc.in_force,
         "as_of": doc.as_of,
-        "head": {"seq": doc.head.seq, "hash": doc.head.hash},
+        "head": doc.head.data(),
         "levels": list(doc.levels),
         "units": [_unit(row) for row in doc.units],
         "warnings": list(doc.warnings),
@@ -61,7 +62,7 @@ def header_lines(doc: Circular, lang: Lang) -> list[str]:
     force = label("in force" if doc.in_force else "not in force", lang)
     as_of = f"{label('as of', lang)} {doc.as_of}" if doc.as_of else label("as of now", lang)
     return [
-        f"{label('head', lang)} {doc.head}",
+        head_line(doc.head, lang),
         f"{label('circular', lang)} {doc.ruleset} {doc.period} | {as_of} | {force}",
         visible(doc.title),
     ]

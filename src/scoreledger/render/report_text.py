@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from projections.api import Explanation
+from projections.heads import ReportHead
 from projections.model import Board, ChecklistUnit, Diff, Scoreboard, Trace, UnitScore
 from projections.numbers import fmt
 
@@ -35,6 +37,12 @@ def _wrap(text: str, width: int, hang: str = "    ") -> list[str]:
     return wrap_words(plain(text), width, hang)
 
 
+def head_line(head: ReportHead | None, lang: Lang) -> str:
+    """Every text report's first line: ``head SEQ:HASH`` (CONTRACT §8.3), the full hash
+    whatever the width (it is what ``verify --expect`` takes)."""
+    return f"{label('head', lang)} {head if head is not None else label('none', lang)}"
+
+
 def report_header(board: Board, lang: Lang, width: int) -> list[str]:
     """'ruleset | period | in force | as of | rules fingerprint', wrapped to `width`."""
     force = label("in force" if board.in_force else "not in force", lang)
@@ -54,7 +62,7 @@ def report_header(board: Board, lang: Lang, width: int) -> list[str]:
 
 def board_text(board: Board, lang: Lang = "en", width: int = 80) -> str:
     """A scoreboard (or checklist report): a table per unit kind, fitted to `width`."""
-    out = [*report_header(board, lang, width), ""]
+    out = [head_line(board.head, lang), *report_header(board, lang, width), ""]
     if isinstance(board, Scoreboard):
         out += _points_tables(board, lang, width)
     else:
@@ -121,7 +129,7 @@ def explain_text(expl: Explanation, lang: Lang = "en", width: int = 80) -> str:
     """Every line of one unit's total with its events and the regulation's sentence, then
     every event considered, fitted to `width` by wrapping (nothing is cut)."""
     entry, board = expl.unit, expl.board
-    out = [*report_header(board, lang, width), ""]
+    out = [head_line(board.head, lang), *report_header(board, lang, width), ""]
     if isinstance(entry, UnitScore):
         out += _points_unit(entry, lang, width)
     else:
@@ -258,11 +266,19 @@ def diff_text(result: Diff, lang: Lang = "en", width: int = 80) -> str:
         indent = " " * display_width(f"{result.period}: ")
         head = f"{result.period}: A = {_side(a, lang)},\n{indent}B = {_side(b, lang)}"
     lines = [line for part in head.split("\n") for line in _wrap(part, width, "      ")]
+    lines.insert(0, head_line(result.head, lang))  # the later side's; each side's if apart
+    if a["head"] != b["head"]:
+        lines.insert(1, f"{label('head', lang)} A {_side_head(a)}, B {_side_head(b)}")
     out = [*lines, "", *fit(rows, width, wrap=1), ""]
     return _finish([*out, differ(changed, len(result.units), lang)])
 
 
-def _side(side: dict[str, str | None], lang: Lang) -> str:
+def _side_head(side: dict[str, Any]) -> str:
+    head = side["head"]
+    return "-" if head is None else f"{head['seq']}:{head['hash']}"
+
+
+def _side(side: dict[str, Any], lang: Lang) -> str:
     """'jiangsu-2016 as of now' or 'jiangsu-2016 as of 2016-10-01T00:00:00+00:00'."""
     when = side["as_of"]
     as_of = f"{label('as of (diff)', lang)} {when}" if when else label("as of now", lang)

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from projections.api import Explanation
+from projections.heads import ReportHead
 from projections.model import (
     Board,
     ChecklistBoard,
@@ -112,6 +113,7 @@ def board_data(board: Board) -> dict[str, Any]:
         "period": board.period,
         "in_force": board.in_force,
         "as_of": board.as_of,
+        "head": head_data(board.head),
         "units": units,
         "warnings": list(board.warnings),
     }
@@ -135,7 +137,8 @@ def explain_data(expl: Explanation) -> dict[str, Any]:
     """The JSON document of an explanation: the unit's report, lines with their sources,
     and every event considered."""
     board = board_data(expl.board)
-    doc = {key: board[key] for key in ("ruleset", "fingerprint", "period", "in_force", "as_of")}
+    keys = ("ruleset", "fingerprint", "period", "in_force", "as_of", "head")
+    doc = {key: board[key] for key in keys}
     entry = expl.unit
     if isinstance(entry, UnitScore):
         unit = _unit(entry)
@@ -151,9 +154,11 @@ def explain_data(expl: Explanation) -> dict[str, Any]:
 
 
 def diff_data(result: Diff) -> dict[str, Any]:
-    """``{"period", "a", "b", "units": [{"unit", "a", "b", "delta"}]}`` (CONTRACT §7)."""
+    """``{"period", "head", "a", "b", "units": [{"unit", "a", "b", "delta"}]}`` (CONTRACT §7,
+    §8.3: `head` is the later side's; each side carries its own)."""
     return {
         "period": result.period,
+        "head": head_data(result.head),
         "a": result.a,
         "b": result.b,
         "units": [
@@ -161,6 +166,11 @@ def diff_data(result: Diff) -> dict[str, Any]:
             for r in result.units
         ],
     }
+
+
+def head_data(head: ReportHead | None) -> dict[str, Any] | None:
+    """A report's ``"head"``: ``{"seq", "hash"}`` (None only for a board built by hand)."""
+    return None if head is None else head.data()
 
 
 def to_json(doc: dict[str, Any]) -> str:
@@ -181,6 +191,9 @@ def to_json(doc: dict[str, Any]) -> str:
 def board_csv(board: Board, lang: Lang = "en") -> str:
     """CSV with a UTF-8 BOM, so Excel and WPS read the Chinese names correctly; headers
     are the field names, or with `lang` zh ``得分(total)``."""
+    # The head (SEQ:HASH) is a column of every row, as in the circular's CSV: a line
+    # before the header row would break CSV readers.
+    head = "" if board.head is None else str(board.head)
     buf = io.StringIO()
     writer = SafeCSV(buf)
     if isinstance(board, Scoreboard):
@@ -189,6 +202,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
                 [
                     "ruleset",
                     "period",
+                    "head",
                     "unit",
                     "name",
                     "kind",
@@ -208,6 +222,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
                 [
                     board.ruleset,
                     board.period,
+                    head,
                     u.unit,
                     u.name,
                     u.kind,
@@ -227,6 +242,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
                 [
                     "ruleset",
                     "period",
+                    "head",
                     "unit",
                     "name",
                     "table",
@@ -247,6 +263,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
                         [
                             board.ruleset,
                             board.period,
+                            head,
                             c.unit,
                             c.name,
                             c.table,
