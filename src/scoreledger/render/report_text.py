@@ -267,8 +267,11 @@ def diff_text(result: Diff, lang: Lang = "en", width: int = 80) -> str:
         head = f"{result.period}: A = {_side(a, lang)},\n{indent}B = {_side(b, lang)}"
     lines = [line for part in head.split("\n") for line in _wrap(part, width, "      ")]
     lines.insert(0, head_line(result.head, lang))  # the later side's; each side's if apart
-    if a["head"] != b["head"]:
-        lines.insert(1, f"{label('head', lang)} A {_side_head(a)}, B {_side_head(b)}")
+    if a["head"] != b["head"]:  # a line each: a full hash fills most of 80 columns
+        lines[1:1] = [
+            f"{label('head', lang)} {k} {_side_head(side)}"
+            for k, side in zip("AB", (a, b), strict=True)
+        ]
     out = [*lines, "", *fit(rows, width, wrap=1), ""]
     return _finish([*out, differ(changed, len(result.units), lang)])
 
