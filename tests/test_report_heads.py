@@ -172,7 +172,7 @@ def test_diff_carries_the_later_head_and_each_sides(grown: Grown) -> None:
     assert lines[0] == f"head {grown.last}"
     assert lines[1:3] == [f"head A {grown.last}", f"head B {grown.first}"]
     # Both sides as of the cut: one head, no per-side line.
-    both = ("--as-of", grown.cut, "--against", "jiangsu-2016")
+    both = ("--as-of", grown.cut, "--against-as-of", grown.cut, "--against", "jiangsu-2016")
     doc = json.loads(ok(*args, *both, "--format", "json"))
     assert _json_head(doc) == ReportHead(**doc["b"]["head"]) == grown.first
     lines = ok(*args, *both).splitlines()
