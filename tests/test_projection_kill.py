@@ -24,6 +24,7 @@ from ledger import Ledger
 from ledger.builders import adopt, changed, reg, sub
 from projections import score
 from projections.engine import replay_points
+from projections.heads import head_at_seq
 from projections.keep import Projection
 from projections.periods import parse_period
 from projections.state_store import Loaded, store_for
@@ -104,7 +105,8 @@ def _board(where: str, state: State) -> str:
     """The board a kept state assembles to."""
     with Ledger.open(where) as ledger:
         bodies = {g: body for g, (_m, body) in state[2].items()}
-        return to_json(board_data(_projection(ledger)._assemble(bodies)))
+        head = head_at_seq(ledger, state[1])  # the head of the position the state covers
+        return to_json(board_data(_projection(ledger)._assemble(bodies, head)))
 
 
 def _replayed(where: str, through: int) -> str:
