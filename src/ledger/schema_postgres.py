@@ -9,7 +9,8 @@ The guards are triggers, so they hold for every client and for the table's owner
 UPDATE, DELETE and TRUNCATE are refused; an insert must extend the chain; ``recorded_by``
 is the session user, filled in by the database and never taken from a client, except in
 a copy by the table's owner (``SET LOCAL scoreledger.copy = 'on'``), which keeps the
-source's values (CONTRACT §8.4).
+source's values, none included: rows recorded before ``recorded_by`` existed have none, and
+their hashes do not seal one (CONTRACT §8.4). Anyone else setting it changes nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ DECLARE
     last_seq bigint;
     last_hash text;
     owner oid;
+    copying boolean := false;
 BEGIN
     SELECT seq, hash INTO last_seq, last_hash FROM {table} ORDER BY seq DESC LIMIT 1;
     IF NEW.seq IS DISTINCT FROM COALESCE(last_seq, 0) + 1
@@ -53,16 +55,18 @@ BEGIN
         RAISE EXCEPTION 'scoreledger: an insert must extend the chain'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF NEW.recorded_by IS NULL THEN
+    IF pg_catalog.current_setting('{COPY_SETTING}', true) IS NOT DISTINCT FROM 'on' THEN
+        SELECT relowner INTO owner FROM pg_catalog.pg_class WHERE oid = TG_RELID;
+        copying := pg_catalog.pg_has_role(session_user, owner, 'USAGE');
+    END IF;
+    IF copying THEN
+        NULL;  -- the owner's copy keeps the row's recorded_by, even none
+    ELSIF NEW.recorded_by IS NULL THEN
         NEW.recorded_by := session_user;
     ELSIF NEW.recorded_by IS DISTINCT FROM session_user::text THEN
-        SELECT relowner INTO owner FROM pg_catalog.pg_class WHERE oid = TG_RELID;
-        IF pg_catalog.current_setting('{COPY_SETTING}', true) IS DISTINCT FROM 'on'
-           OR NOT pg_catalog.pg_has_role(session_user, owner, 'USAGE') THEN
-            RAISE EXCEPTION 'scoreledger: recorded_by is the session user (%), not %',
-                session_user, NEW.recorded_by
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
+        RAISE EXCEPTION 'scoreledger: recorded_by is the session user (%), not %',
+            session_user, NEW.recorded_by
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
 END

@@ -23,6 +23,7 @@ from ledger.store import Ledger, shown
 from rules.errors import RulesError
 
 from .cli_circular import add_circular_command
+from .cli_copy import add_copy_command
 from .cli_help import Parser as _Parser
 from .cli_help import UsageError as UsageError
 from .cli_help import add_examples
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", metavar="DB", help=DB_HELP)
     p.set_defaults(run=_cmd_verify)
 
+    add_copy_command(sub)
     add_report_commands(sub)
     add_circular_command(sub)
     add_template_command(sub)

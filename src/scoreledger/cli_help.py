@@ -28,6 +28,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "scoreledger import copy.sqlite - < events.jsonl  # again: every event a duplicate",
         "scoreledger import copy.sqlite records.xlsx units.csv  # filled templates",
     ),
+    "copy": (
+        "scoreledger copy demo.sqlite backup.sqlite  # the same seq, times and hashes",
+        "scoreledger copy events.jsonl restored.sqlite  # from an export",
+    ),
     "verify": ("scoreledger verify demo.sqlite",),
     "rules": ("scoreledger rules list", "scoreledger rules show dalian-2011"),
     "rules list": ("scoreledger rules list",),
