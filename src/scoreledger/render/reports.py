@@ -200,11 +200,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
         writer.writerow(
             csv_header(
                 [
-                    "ruleset",
-                    "period",
-                    "head",
-                    "unit",
-                    "name",
+                    *_CSV_LEAD,
                     "kind",
                     "total",
                     "attributed_to",
@@ -240,11 +236,7 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
         writer.writerow(
             csv_header(
                 [
-                    "ruleset",
-                    "period",
-                    "head",
-                    "unit",
-                    "name",
+                    *_CSV_LEAD,
                     "table",
                     "category",
                     "item",
@@ -276,6 +268,10 @@ def board_csv(board: Board, lang: Lang = "en") -> str:
                         ]
                     )
     return "\ufeff" + buf.getvalue()
+
+
+#: The columns every CSV row of a board starts with (points and checklist alike).
+_CSV_LEAD = ("ruleset", "period", "head", "unit", "name")
 
 
 def _csv_bool(value: bool | None) -> str:
