@@ -17,13 +17,11 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
 from .recorder import COLUMNS, CreatedElsewhere, Head, SealedRow, default_lock_timeout
 from .recorder_sql import SqlRecorder
-from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version
+from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version, table_names
 from .sqlite_errors import (
     ENVIRONMENT_CODES,
     describe,
@@ -75,7 +73,6 @@ class SQLiteRecorder(SqlRecorder):
         #: The file open: a new ledger's staging name until its first commit (sqlite_files).
         self.file = self.path if exists or not create else staging_name(self.path)
         self.conn = self._connect()
-        self.db = sqlite_utils.Database(self.conn)
         self._cache_before: int | None = None
         try:
             self._prepare(create, durable)
@@ -128,11 +125,13 @@ class SQLiteRecorder(SqlRecorder):
         conn.execute("PRAGMA recursive_triggers=ON")
         conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
         if create:
-            if read_schema_version(self.db) is None and self.db.table_names():
+            if read_schema_version(conn) is None and table_names(conn):
                 # Someone else's SQLite file: do not add our tables to it.
                 raise LedgerError(f"{self.path}: not a scoreledger ledger (no events table)")
-            ensure_schema(self.db)
-        version = read_schema_version(self.db)
+            import sqlite_utils  # schema work only: reading a ledger needs none of it
+
+            ensure_schema(sqlite_utils.Database(conn))
+        version = read_schema_version(conn)
         if version is None:
             raise LedgerError(f"{self.path}: not a scoreledger ledger (no events table)")
         if version > SCHEMA_VERSION:
@@ -196,7 +195,6 @@ class SQLiteRecorder(SqlRecorder):
         remove(staged)
         if reopen:
             self.conn = self._connect()
-            self.db = sqlite_utils.Database(self.conn)
             self._prepare(False, self._durable)
         return payloads
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported where a schema is created: reading a ledger needs none of it
+    import sqlite_utils
 
 from .events import SCHEMA_VERSION
 from .recorder import GENESIS
@@ -114,9 +116,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         raise
 
 
-def read_schema_version(db: sqlite_utils.Database) -> int | None:
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    """The tables of the file (plain SQL: no sqlite-utils on the read path)."""
+    return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def read_schema_version(conn: sqlite3.Connection) -> int | None:
     """The file's schema version, or None when it is not a ledger file."""
-    if not db["events"].exists() or not db["schema_version"].exists():
+    if not {"events", "schema_version"} <= table_names(conn):
         return None
-    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return None if row is None or row[0] is None else int(row[0])

@@ -7,9 +7,10 @@ throughout; a total is always the sum of its lines.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -30,6 +31,49 @@ class Line:
     note: str
     section: str | None = None  # the regulation's section (explain)
     sentence: str | None = None  # the regulation's sentence, verbatim (explain)
+
+
+class Lines(Sequence[Line]):
+    """A unit's lines, built on first use: a board served from kept state lists every
+    unit's total, while only ``explain`` and the full reports read the lines, so a score
+    in text does not build the line records of a million events (``projections.keep``).
+
+    Compares and hashes like the tuple of its lines."""
+
+    __slots__ = ("_load", "_items")
+
+    def __init__(self, load: Callable[[], tuple[Line, ...]]) -> None:
+        self._load: Callable[[], tuple[Line, ...]] | None = load
+        self._items: tuple[Line, ...] = ()
+
+    def _all(self) -> tuple[Line, ...]:
+        if self._load is not None:
+            self._items, self._load = self._load(), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> Line: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Line, ...]: ...
+    def __getitem__(self, index: int | slice) -> Line | tuple[Line, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Line]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Lines | tuple):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 @attrs.frozen(kw_only=True)
@@ -72,7 +116,7 @@ class UnitScore:
     rank: int | None
     eligible: bool | None
     vetoes: tuple[VetoMark, ...]
-    lines: tuple[Line, ...]
+    lines: Sequence[Line]  # a tuple, or (served from kept state) Lines, built on first use
     trace: tuple[Trace, ...] = ()
     department: str | None = None
 

@@ -11,7 +11,6 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NoReturn
 
@@ -51,10 +50,26 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _version() -> str:
+    # importlib.metadata costs more to import than a served score takes: only for --version.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("scoreledger")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, help="show program's version number and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        print(f"scoreledger {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="An event-sourced ledger of trade-union information-work scores: "
         "append events, replay them under a regulation, explain every point.",
     )
-    parser.add_argument("--version", action="version", version=f"scoreledger {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
