@@ -40,7 +40,7 @@ class Lines(Sequence[Line]):
 
     Compares and hashes like the tuple of its lines."""
 
-    __slots__ = ("_load", "_items")
+    __slots__ = ("_items", "_load")
 
     def __init__(self, load: Callable[[], tuple[Line, ...]]) -> None:
         self._load: Callable[[], tuple[Line, ...]] | None = load

@@ -58,8 +58,7 @@ def _unit(u: UnitScore) -> list[Any]:
 
 def _lines(u: UnitScore) -> list[list[Any]]:
     return [
-        [x.clause, str(x.points), x.events, x.info, x.note, x.section, x.sentence]
-        for x in u.lines
+        [x.clause, str(x.points), x.events, x.info, x.note, x.section, x.sentence] for x in u.lines
     ]
 
 
