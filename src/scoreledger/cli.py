@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from ledger.anchors import check_anchors, gather
 from ledger.errors import InputError, LedgerError
 from ledger.jsonl import write_jsonl
 from ledger.recorder_postgres import database_errors, scrub
@@ -21,6 +22,7 @@ from ledger.sqlite_errors import describe
 from ledger.store import Ledger, shown
 from rules.errors import RulesError
 
+from .cli_anchors import add_anchor_options
 from .cli_circular import add_circular_command
 from .cli_copy import add_copy_command
 from .cli_help import Parser as _Parser
@@ -43,10 +45,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    anchors = gather(args.expect, args.anchors)  # a malformed one: exit 2 before any work
     with Ledger.open(args.db) as ledger:
         report = ledger.verify()
+        held = check_anchors(ledger, anchors)
     print(report)
-    return 0 if report.ok else EXIT_DAMAGE
+    for line in held.lines():  # none without anchors
+        print(line)
+    return 0 if report.ok and held.ok else EXIT_DAMAGE
 
 
 def _version() -> str:
@@ -99,9 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
         "verify",
         help="re-check the hash chain and the append-only guards",
         description="Recompute the hash chain and check the append-only guards; print OK "
-        "with the head (SEQ:HASH), or the first damaged seq (exit 1).",
+        "with the head (SEQ:HASH), or the first damaged seq (exit 1). Then check each "
+        "anchor (--expect, --anchors): a head published elsewhere, such as a circular's "
+        "first line, that the ledger must still hold at its seq; a ledger cut short "
+        "before it is truncated, another hash there rewritten (exit 1).",
     )
     p.add_argument("db", metavar="DB", help=DB_HELP)
+    add_anchor_options(p)
     p.set_defaults(run=_cmd_verify)
 
     add_copy_command(sub)

@@ -32,7 +32,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "scoreledger copy demo.sqlite backup.sqlite  # the same seq, times and hashes",
         "scoreledger copy events.jsonl restored.sqlite  # from an export",
     ),
-    "verify": ("scoreledger verify demo.sqlite",),
+    "verify": (
+        "scoreledger verify demo.sqlite",
+        "scoreledger circular demo.sqlite --ruleset dalian-2011 --period 2011Q3 > circular.txt",
+        "scoreledger verify demo.sqlite --anchors circular.txt  # still holds its head?",
+    ),
     "rules": ("scoreledger rules list", "scoreledger rules show dalian-2011"),
     "rules list": ("scoreledger rules list",),
     "rules show": (
