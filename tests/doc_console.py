@@ -6,7 +6,8 @@ folder, with ``scoreledger`` on PATH. What each command prints (stdout and stder
 interleaved as written) is compared with the lines the page shows under it, after
 normalising only what must differ between runs:
 
-* hashes (64 hex digits): each seals the wall-clock time its event was recorded at;
+* hashes (64 hex digits, or 12 and an ellipsis as verify's anchor lines cut them): each
+  seals the wall-clock time its event was recorded at;
 * recorded times: any ISO date-time from the year 2020 on (the pages' business dates are
   2011-2016, so a date-time that late can only be a ``recorded_at`` or an ``--as-of``);
 * the temporary folder's path.
@@ -29,7 +30,7 @@ import attrs
 
 UPDATE = os.environ.get("SCORELEDGER_DOCS_UPDATE") == "1"
 CONSOLE = re.compile(r"(```console\n)(.*?)(```)", re.S)
-HASH = re.compile(r"\b[0-9a-f]{64}\b")
+HASH = re.compile(r"\b[0-9a-f]{64}\b|\b[0-9a-f]{12}…")
 RECORDED = re.compile(r"\b20[2-9]\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
 _MARK = "\x1edocs-step"
 _STEP = re.compile(_MARK + r" (\d+)\x1e\n")

@@ -1,5 +1,6 @@
-"""Every command the README, the quickstart and the auditing pages show (both languages)
-runs as a real subprocess, in order, in an empty folder, and prints what the page shows.
+"""Every command the README, the quickstart and the auditing pages show (both languages),
+and the integrity page's, runs as a real subprocess, in order, in an empty folder, and
+prints what the page shows.
 
 Only what must vary between runs is normalised (``doc_console.normalised``): hashes,
 recorded times, the temporary folder. When the output of a command changes on purpose,
@@ -27,6 +28,7 @@ PAGES = [
     "docs/quickstart.zh.md",
     "docs/auditing.md",
     "docs/auditing.zh.md",
+    "docs/integrity.md",
 ]
 #: The first two commands of the README are CI's contract (.ci/run runs the second).
 CI_COMMANDS = (
