@@ -244,6 +244,8 @@ def refused(cli: Any, db: Path, anchors: Path, content: str | None = None) -> st
         (f"7:{GOOD}\n-1:{GOOD}\n", 2, f"'-1:{GOOD}'"),
         (f"7:{GOOD}\n\nhead 8:{GOOD}\n", 3, f"'head 8:{GOOD}'"),
         ("seven:abc\n", 1, "'seven:abc'"),
+        (f"{'9' * 20}:{GOOD}\n", 1, f"'{'9' * 20}:{GOOD}'"),  # more than 64 bits
+        ("9" * 5000 + f":{GOOD}\n", 1, "'" + "9" * 98 + "…"),  # no int() of 5,000 digits
         (f"7:{'g' * 64}\n", 1, f"'7:{'g' * 64}'"),
         ("7:ab\x1b[31m\n", 1, "'7:ab\\x1b[31m'"),
         ("ruleset,period,head," + "x" * 200 + "\n", 1, "'ruleset,period,head," + "x" * 78 + "…"),
@@ -350,7 +352,7 @@ def test_the_api_reads_checks_and_reports(base_ledger: str, tmp_path: Path, back
         assert anchors[0] == Anchor(seq=7, hash=head.hash, source=f"{report_file}:1")
         held = check_anchors(ledger, anchors)
         assert held.ok and str(held) == "2 anchors held, the latest at seq 7 of 7"
-        far = parse_anchor(f"{10**30}:{GOOD}")  # past any integer column: never queried
+        far = parse_anchor(f"{10**19 - 1}:{GOOD}")  # past a bigint column: never queried
         broken = check_anchors(ledger, [far, parse_anchor(f"0:{GOOD}")])
         assert not broken.ok
         assert [(b.kind, b.found) for b in broken.broken] == [

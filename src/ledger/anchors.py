@@ -53,9 +53,11 @@ __all__ = [
     "read_anchors",
 ]
 
-_ANCHOR = re.compile(r"([0-9]+):([0-9a-fA-F]{64})")
+#: A seq has at most 19 digits (a 64-bit integer, the ledgers' column): a longer one is
+#: refused as malformed rather than read as a number Python will not convert.
+_ANCHOR = re.compile(r"([0-9]{1,19}):([0-9a-fA-F]{64})")
 #: A text report's first line (projections.heads.ReportHead, in English or Chinese).
-_REPORT_HEAD = re.compile(r"(?:head|链头) +([0-9]+:[0-9a-fA-F]{64})")
+_REPORT_HEAD = re.compile(r"(?:head|链头) +([0-9]{1,19}:[0-9a-fA-F]{64})")
 _EXPECTED = "expected SEQ:HASH (a seq and 64 hex digits)"
 #: How much of a bad line a message quotes.
 _QUOTED = 100
@@ -161,6 +163,8 @@ def _json_text(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except ValueError:  # an integer of thousands of digits
         return "a number too long to show"
+    except RecursionError:
+        return "a value nested too deeply to show"
     return text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…"
 
 
