@@ -28,6 +28,7 @@ from ledger.anchors import (
 )
 from ledger.integrity import chain_hash
 from ledger.recorder import GENESIS
+from scenario_helpers import pad_and_checkpoint
 
 BOARD = ("--ruleset", "jiangsu-2016", "--period", "2016Q1")
 LATER = [
@@ -219,6 +220,26 @@ def test_a_list_of_anchors_with_comments_and_standard_input(base_ledger: str, cl
         f"truncated: anchor {short(9, heads[7])} ({listing}:2) but the ledger ends at seq 7",
         f"rewritten: anchor {short(3, wrong)} ({listing}:3) but seq 3 has hash {heads[3][:12]}…",
     ]
+
+
+def test_a_file_sqlite_cannot_read_is_damage_with_or_without_anchors(base_db: Path, cli):
+    """Damaged pages: verify reports them (exit 1) and so does each anchor; never the one-line
+    'malformed' error (exit 2) that the other commands give."""
+    with Ledger.open(base_db) as ledger:
+        anchor = f"7:{ledger.seq_hash(7)}"
+    page = pad_and_checkpoint(base_db)
+    data = bytearray(base_db.read_bytes())
+    for start in range(page, len(data), page):
+        data[start + 8 : start + 64] = b"\xa5" * 56
+    base_db.write_bytes(bytes(data))
+    for extra in ([], ["--expect", anchor]):
+        result = cli("verify", base_db, *extra)
+        assert (result.returncode, result.stderr) == (1, "")
+        damaged, *anchor_lines = result.stdout.splitlines()
+        assert damaged.startswith("DAMAGED at the file: SQLite cannot read the file (")
+        problem = damaged.removeprefix("DAMAGED at the file: ")
+        unreadable = f"unreadable: anchor {short(7, anchor[2:])} (--expect) but the ledger"
+        assert anchor_lines == ([f"{unreadable} cannot be read: {problem}"] if extra else [])
 
 
 # -- anchors that cannot be read: one line, exit 2, before the ledger is opened ------------

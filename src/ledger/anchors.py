@@ -180,16 +180,20 @@ def _short(digest: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Broken:
-    """An anchor the ledger does not hold: ``truncated`` (the ledger ends before its seq)
-    or ``rewritten`` (another hash, or no event, at its seq)."""
+    """An anchor the ledger does not hold: ``truncated`` (the ledger ends before its seq),
+    ``rewritten`` (another hash, or no event, at its seq) or ``unreadable`` (the database
+    could not be read: damaged pages; `problem` says how)."""
 
     anchor: Anchor
-    kind: str  # "truncated" or "rewritten"
-    last_seq: int  # the ledger's last seq when it was checked
+    kind: str  # "truncated", "rewritten" or "unreadable"
+    last_seq: int | None  # the ledger's last seq when it was checked (None: unreadable)
     found: str | None  # the ledger's hash at the anchor's seq (None: no event there)
+    problem: str | None = None
 
     def __str__(self) -> str:
         anchor = f"anchor {self.anchor.short()} ({self.anchor.source})"
+        if self.kind == "unreadable":
+            return f"unreadable: {anchor} but the ledger cannot be read: {self.problem}"
         if self.kind == "truncated":
             end = f"ends at seq {self.last_seq}" if self.last_seq else "holds no events"
             return f"truncated: {anchor} but the ledger {end}"
@@ -206,7 +210,7 @@ class AnchorReport:
 
     anchors: tuple[Anchor, ...]
     broken: tuple[Broken, ...]
-    last_seq: int
+    last_seq: int | None  # None: nothing was read (no anchors, or an unreadable ledger)
 
     @property
     def ok(self) -> bool:
@@ -238,8 +242,17 @@ def check_anchors(ledger: Ledger, anchors: Iterable[Anchor]) -> AnchorReport:
     does both). Seq 0 is the empty ledger's head, the genesis hash.
     """
     given = tuple(anchors)
-    last = ledger.head().seq
-    broken = [b for b in (_check(ledger, anchor, last) for anchor in given) if b is not None]
+    if not given:  # nothing to read: a ledger verify found unreadable is not read again
+        return AnchorReport(anchors=(), broken=(), last_seq=None)
+    recorder = ledger.recorder
+    try:
+        last = ledger.head().seq
+        broken = [b for b in (_check(ledger, anchor, last) for anchor in given) if b]
+    except recorder.read_errors as exc:  # damaged pages: damage to report, as verify does
+        problem = recorder.unreadable(exc)
+        unread = (Broken(anchor=a, kind="unreadable", last_seq=None, found=None, problem=problem)
+                  for a in given)  # fmt: skip
+        return AnchorReport(anchors=given, broken=tuple(unread), last_seq=None)
     return AnchorReport(anchors=given, broken=tuple(broken), last_seq=last)
 
 
