@@ -42,3 +42,15 @@ def test_an_unknown_key_with_a_line_break_stays_on_one_line(tmp_path: Path):
 def test_a_clause_id_with_a_break_or_control_is_escaped(tmp_path: Path, odd: str):
     message = _refusal(tmp_path, f'[override."sub{odd}mission"]\npoints = "1"\n')
     assert message.startswith(f'override."sub{odd}mission": no clause "sub{odd}mission" in ')
+
+
+def test_an_extends_with_a_line_break_names_the_missing_file_on_one_line(tmp_path: Path):
+    # Found by the fuzz profile (HYPOTHESIS_PROFILE=fuzz, docs/testing.md): the missing
+    # file's path, which holds the extends text, was printed raw, so "\r" split the line.
+    path = tmp_path / "r.toml"
+    path.write_text('id = "r1"\nextends = "\\r"\n', encoding="utf-8")
+    with pytest.raises(rules.RulesError) as refused:
+        rules.load(path)
+    message = str(refused.value)
+    assert len(message.splitlines()) == 1, message
+    assert message.endswith(f'nor a file ("{tmp_path}/\\u000D")')

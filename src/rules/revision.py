@@ -163,10 +163,13 @@ def _base(extends: str, path: Path, name: str, chain: tuple[_Link, ...]) -> Rule
     # Relative paths resolve against the folder of the file that names them.
     base_path = path.parent / extends
     if not base_path.is_file():
+        # The path holds the file's text: a line break in it would break the one line
+        # (found by the fuzz profile's longer run), so it is quoted whenever it is odd.
+        shown = str(base_path) if str(base_path).isprintable() else quoted(str(base_path))
         raise unknown_ruleset(
             extends,
             f"{name}: extends: {describe(extends)} is neither a shipped ruleset "
-            f"({', '.join(SHIPPED_IDS)}) nor a file ({base_path})",
+            f"({', '.join(SHIPPED_IDS)}) nor a file ({shown})",
         )
     return _load(base_path, str(base_path), chain)
 
