@@ -197,3 +197,65 @@ def test_rules_list_and_show_have_no_ambiguous_width_character(demo: Path) -> No
     for text in texts:
         assert not {c for c in text if unicodedata.east_asian_width(c) == "A"}, text
     assert "2011-06-02 ..." in texts[0] and "- 五(一)1" in texts[3]
+
+
+#: The labels of rules show and rules list in English: none may head a line in Chinese.
+RULES_LABELS = re.compile(
+    r"^\s*(family|source|in force|lineage|fingerprint|assessed|hands up to|when:|points:|"
+    r"matches:|reading:|source:|revised:|basis:|computed:|evidence:|Clauses|Targets|Table|"
+    r"Notes|none$|id\s+family)|\bmax \d|\btotal \d|\d per (quarter|half|year|month)\b|"
+    r"\b(single|combined) \d|\(on |\bissued \d|\bany date\b"
+)
+REVISION = """id = "dalian-2011-r1"
+extends = "dalian-2011"
+
+[override."submission"]
+points = "1"
+cap = "20"
+"""
+
+
+def _rules_parts(ruleset_id: str) -> list[str]:
+    """What rules show must keep of a ruleset in either language: ids, sections, the
+    regulation's sentences and item texts, and the clause summaries (data, in English)."""
+    import rules as rule_data
+    from rules import PointsRuleset
+
+    ruleset = rule_data.load(ruleset_id)
+    if isinstance(ruleset, PointsRuleset):
+        parts = [c.id for c in ruleset.clauses] + [c.section for c in ruleset.clauses]
+        parts += [p for c in ruleset.clauses for p in c.sentence.split(" … ")]
+        return parts + [c.summary for c in ruleset.clauses if c.summary]
+    items = [i for t in ruleset.tables for c in t.categories for i in c.items]
+    return [t.id for t in ruleset.tables] + [i.text for i in items]
+
+
+@pytest.mark.parametrize("ruleset", [*POINTS[::2], "suzhou-2015", "county-targets"])
+def test_rules_show_in_chinese_labels_everything_in_chinese_and_keeps_it_all(ruleset: str) -> None:
+    zh, en = run("rules", "show", ruleset, lang="zh"), run("rules", "show", ruleset)
+    assert run("rules", "show", ruleset, LANG="zh_CN.UTF-8") == zh  # the locale, as reports
+    assert run("rules", "show", ruleset, "--lang", "en", LANG="zh_CN.UTF-8") == en
+    assert not {c for c in zh if unicodedata.east_asian_width(c) == "A"}
+    left = [line for line in zh.splitlines() if RULES_LABELS.search(line)]
+    assert not left, left
+    assert [line for line in en.splitlines() if RULES_LABELS.search(line)]  # the test can fail
+    for text in (zh, en):
+        flat = shown(text)
+        for part in _rules_parts(ruleset):
+            assert shown(part) in flat, part
+    assert ("类型" in zh, "指纹" in zh, "family" in en) == (True, True, True)
+    json_args = ("rules", "show", ruleset, "--format", "json")
+    assert run(*json_args, lang="zh") == run(*json_args)  # JSON is data: no labels
+
+
+def test_rules_show_of_a_revision_and_rules_list_in_chinese(tmp_path: Path) -> None:
+    revision = tmp_path / "r1.toml"
+    revision.write_text(REVISION, encoding="utf-8")
+    zh = run("rules", "show", revision, lang="zh")
+    assert "修订:   dalian-2011-r1: points 0.5 -> 1" in zh
+    assert "分值:   1; 封顶 每季度 20" in zh and "\n附注\n" in zh
+    assert not [line for line in zh.splitlines() if RULES_LABELS.search(line)]
+    listed = run("rules", "list", lang="zh")
+    assert listed.split()[:6] == ["编号", "类型", "名称", "文号", "有效期", "指纹"]
+    assert "计分制" in listed and "百分制考核表" in listed and "不限" in listed
+    assert not [line for line in listed.splitlines() if RULES_LABELS.search(line)]

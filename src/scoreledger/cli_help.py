@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "rules show": (
         "scoreledger rules show dalian-2011",
         "scoreledger rules show jiangsu-2016 --format json",
+        "scoreledger rules show suzhou-2015 --lang zh",
     ),
     "score": (
         "scoreledger score demo.sqlite --ruleset dalian-2011 --period 2011Q3",

@@ -25,6 +25,11 @@ def add_output_options(p: argparse.ArgumentParser, formats: list[str]) -> None:
         metavar="FILE",
         help="write to FILE instead of standard output (required for xlsx)",
     )
+    add_lang_option(p)
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    """--lang en|zh: the labels' language (default: the locale's)."""
     p.add_argument(
         "--lang",
         choices=LANGS,

@@ -10,7 +10,7 @@ from ledger.errors import LedgerError
 from ledger.store import Ledger
 from projections.api import resolve_ruleset
 
-from .cli_output import add_output_options, emit
+from .cli_output import add_lang_option, add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
 from .demo import run_demo
 from .render.labels import resolve_lang
@@ -34,12 +34,13 @@ _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)  # cli.py's own pars
 
 
 def _cmd_rules_list(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_list())
+    sys.stdout.write(render_list(resolve_lang(args.lang)))
     return 0
 
 
 def _cmd_rules_show(args: argparse.Namespace) -> int:
-    sys.stdout.write(render_show(resolve_ruleset(args.ruleset), args.format))
+    ruleset = resolve_ruleset(args.ruleset)
+    sys.stdout.write(render_show(ruleset, args.format, resolve_lang(args.lang)))
     return 0
 
 
@@ -116,6 +117,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     rules_sub = p.add_subparsers(dest="rules_command", metavar="list|show", parser_class=type(p))
     rules_sub.required = True
     q = rules_sub.add_parser("list", help="the shipped rulesets")
+    add_lang_option(q)
     q.set_defaults(run=_cmd_rules_list)
     q = rules_sub.add_parser(
         "show",
@@ -127,6 +129,7 @@ def add_report_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     q.add_argument(
         "--format", choices=["text", "json"], default="text", help="text or json (default text)"
     )
+    add_lang_option(q)
     q.set_defaults(run=_cmd_rules_show)
 
     p = sub.add_parser(

@@ -78,6 +78,62 @@ _LABELS: dict[str, tuple[str, str]] = {
         "columns by level: items adopted; instr. = instructions",
         "各级栏: 采用条数; 批示 = 领导批示次数",
     ),
+    # rules list and rules show
+    "id": ("id", "编号"),
+    "family": ("family", "类型"),
+    "points family": ("points", "计分制"),
+    "checklist family": ("checklist", "百分制考核表"),
+    "title": ("title", "名称"),
+    "in force column": ("in force", "有效期"),
+    "document": ("document", "文号"),
+    "source": ("source", "依据"),
+    "issued": ("issued", "印发"),
+    "any date": ("any date", "不限"),
+    "lineage": ("lineage", "沿革"),
+    "fingerprint": ("fingerprint", "指纹"),
+    "assessed kinds": ("assessed", "考核对象"),
+    "hands up to": ("hands up to", "得分上计至"),
+    "clauses heading": (
+        "Clauses (an adoption earns the first matching clause in this order;"
+        " bonus clauses add on top)",
+        "条款（一条采用按此顺序计第一条相符的条款；加分条款另加）",
+    ),
+    "#": ("#", "#"),
+    "clause": ("id", "条款"),
+    "on event": ("on", "事件"),
+    "points": ("points", "分值"),
+    "cap": ("cap", "封顶"),
+    "section": ("section", "章节"),
+    "single": ("single", "单条"),
+    "combined": ("combined", "综合"),
+    "condition": ("condition", "条件"),
+    "when:": ("when:", "说明:"),
+    "points:": ("points:", "分值:"),
+    "cap;": ("cap", "封顶"),
+    "revised:": ("revised:", "修订:"),
+    "matches:": ("matches:", "适用:"),
+    "reading:": ("reading:", "解读:"),
+    "source:": ("source:", "原文:"),
+    "targets heading": ("Targets (annual; year periods only)", "目标（年度；只用于整年）"),
+    "no targets": ("none", "无"),
+    "notes heading": ("Notes", "附注"),
+    "checklist table": ("Table", "考核表"),
+    "table total": ("total", "满分"),
+    "category max": ("max", "满分"),
+    "checklist columns": (
+        "(revision clause ids: {table}/<item>; columns: item, max, examiner, text)",
+        "（修订的条款编号: {table}/<项目>; 各栏: 项目, 满分, 考核部门, 内容）",
+    ),
+    "basis:": ("basis:", "依据:"),
+    "computed:": ("computed:", "计算:"),
+}
+
+#: What a cap is counted per, and a clause's once-per, in words.
+PER_LABELS: dict[str, tuple[str, str]] = {
+    "quarter": ("quarter", "季度"),
+    "half": ("half", "半年"),
+    "year": ("year", "年"),
+    "month": ("month", "月"),
 }
 
 #: Level labels as circulars head their columns (CONTRACT §2 levels), full and short

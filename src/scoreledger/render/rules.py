@@ -3,6 +3,11 @@
 Text output aligns columns by display width: Chinese characters take two
 terminal columns, so padding counts East-Asian wide and full-width characters
 twice (:func:`display_width`). JSON output carries Decimals as strings.
+
+Text labels are English or Chinese (``--lang``, the reports' mechanism:
+:func:`labels.label`). Codes (clause ids, event types, outlets, levels, kinds) stay as
+they are in both, as in the reports; a clause's summary and reading are data written in
+English and are shown as written, beside the regulation's own Chinese sentence.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from rules.model import (
 )
 from vocabulary import codes
 
+from .labels import PER_LABELS, Lang, label
 from .safe import json_safe
 from .text import display_width, pad, plain
 from .text import table as aligned
@@ -63,75 +69,161 @@ def _family(ruleset: Ruleset) -> str:
     return "points" if isinstance(ruleset, PointsRuleset) else "checklist"
 
 
-def _in_force(header: RulesetHeader) -> str:
+def _family_label(ruleset: Ruleset, lang: Lang) -> str:
+    return label(f"{_family(ruleset)} family", lang)
+
+
+def _in_force(header: RulesetHeader, lang: Lang = "en") -> str:
     def day(value: date | None) -> str:
         return value.isoformat() if value is not None else ""
 
     if header.effective_from is None and header.effective_until is None:
-        return "any date"
+        return label("any date", lang)
     return f"{day(header.effective_from)} … {day(header.effective_until)}".strip()
 
 
-def _source(header: RulesetHeader) -> str:
+def _source(header: RulesetHeader, lang: Lang) -> str:
     source = header.source
     parts = [source.document]
     if source.number:
         parts.append(source.number)
     parts.append(f"《{source.title}》")
     if source.issued is not None:
-        parts.append(f"issued {source.issued.isoformat()}")
+        parts.append(f"{label('issued', lang)} {source.issued.isoformat()}")
     return ", ".join(parts)
 
 
-def _points(clause: Clause) -> str:
+def _points(clause: Clause, lang: Lang) -> str:
     if isinstance(clause, AdoptionClause) and clause.single is not None:
-        text = f"single {clause.single}"
+        text = f"{label('single', lang)} {clause.single}"
         if clause.combined is not None:
-            text += f" / combined {clause.combined}"
+            text += f" / {label('combined', lang)} {clause.combined}"
         return text
     points = getattr(clause, "points", None)
     if points is not None:
         return f"+{points}" if getattr(clause, "bonus", False) else str(points)
-    return "condition"
+    return label("condition", lang)
 
 
-def _cap(clause: Clause) -> str:
+def _per(per: str, lang: Lang) -> str:
+    english, chinese = PER_LABELS.get(per, (per, per))
+    return chinese if lang == "zh" else english
+
+
+def _cap(clause: Clause, lang: Lang) -> str:
     cap = getattr(clause, "cap", None)
     if cap is None:
         return ""
     per = getattr(clause, "cap_per", None)
-    return f"{cap} per {per}" if per else str(cap)
+    if not per:
+        return str(cap)
+    return f"每{_per(per, lang)} {cap}" if lang == "zh" else f"{cap} per {per}"
 
 
 def _flag(value: bool | None, word: str) -> str | None:
     return None if value is None else word if value else f"not {word}"
 
 
-#: The matching fields of the clause kinds, in words, in the order `matches:` lists them
-#: (a kind shows those of its fields that are set).
-_CONDITION_WORDS: tuple[tuple[str, Callable[[Any], str | None]], ...] = (
-    ("outlets", lambda v: f"outlets {', '.join(v)}" if v else None),
-    ("levels", lambda v: f"levels {', '.join(v)}" if v else None),
-    ("kinds", lambda v: f"kinds {', '.join(v)}" if v else None),
-    ("below", lambda v: f"or below {', '.join(v)}" if v else None),
-    ("categories", lambda v: f"categories {', '.join(v)}" if v else None),
-    ("urgent", lambda v: _flag(v, "urgent")),
-    ("commissioned", lambda v: _flag(v, "commissioned")),
-    ("requires_outlets", lambda v: f"unless first adopted by {', '.join(v)}" if v else None),
-    ("ranking_source", lambda v: f"ranking {v}"),
-    ("max_rank", lambda v: f"rank ≤ {v}"),
-    ("hours", lambda v: f"more than {v} h after the incident"),
-    ("veto_reason", lambda v: f"veto {v}"),
-    ("min_items", lambda v: f"at least {v} adopted info items"),
-    ("once", lambda v: f"once per {v}" if v else None),
-    ("bonus", lambda v: "bonus (adds on top)" if v else None),
+def _flag_zh(value: bool | None, word: str) -> str | None:
+    return None if value is None else word if value else f"非{word}"
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(values)
+
+
+_Say = Callable[[Any], str | None]
+
+#: The matching fields of the clause kinds, in words (English, then Chinese: the
+#: regulations' words, codes kept), in the order `matches:` lists them (a kind shows
+#: those of its fields that are set).
+_CONDITION_WORDS: tuple[tuple[str, _Say, _Say], ...] = (
+    (
+        "outlets",
+        lambda v: f"outlets {_listed(v)}" if v else None,
+        lambda v: f"刊物 {_listed(v)}" if v else None,
+    ),
+    (
+        "levels",
+        lambda v: f"levels {_listed(v)}" if v else None,
+        lambda v: f"级别 {_listed(v)}" if v else None,
+    ),
+    (
+        "kinds",
+        lambda v: f"kinds {_listed(v)}" if v else None,
+        lambda v: f"单位类别 {_listed(v)}" if v else None,
+    ),
+    (
+        "below",
+        lambda v: f"or below {_listed(v)}" if v else None,
+        lambda v: f"或其下级 {_listed(v)}" if v else None,
+    ),
+    (
+        "categories",
+        lambda v: f"categories {_listed(v)}" if v else None,
+        lambda v: f"类别 {_listed(v)}" if v else None,
+    ),
+    (
+        "urgent",
+        lambda v: _flag(v, "urgent"),
+        lambda v: _flag_zh(v, "紧急信息"),
+    ),
+    (
+        "commissioned",
+        lambda v: _flag(v, "commissioned"),
+        lambda v: _flag_zh(v, "特约稿件"),
+    ),
+    (
+        "requires_outlets",
+        lambda v: f"unless first adopted by {_listed(v)}" if v else None,
+        lambda v: f"须先被 {_listed(v)} 采用" if v else None,
+    ),
+    (
+        "ranking_source",
+        lambda v: f"ranking {v}",
+        lambda v: f"排名来源 {v}",
+    ),
+    (
+        "max_rank",
+        lambda v: f"rank ≤ {v}",
+        lambda v: f"前 {v} 名",
+    ),
+    (
+        "hours",
+        lambda v: f"more than {v} h after the incident",
+        lambda v: f"事发 {v} 小时之后报送",
+    ),
+    (
+        "veto_reason",
+        lambda v: f"veto {v}",
+        lambda v: f"否决 {v}",
+    ),
+    (
+        "min_items",
+        lambda v: f"at least {v} adopted info items",
+        lambda v: f"至少采用 {v} 条信息",
+    ),
+    (
+        "once",
+        lambda v: f"once per {v}" if v else None,
+        lambda v: f"每{_per(v, 'zh')}一次" if v else None,
+    ),
+    (
+        "bonus",
+        lambda v: "bonus (adds on top)" if v else None,
+        lambda v: "加分（另加）" if v else None,
+    ),
 )
 
 
-def _conditions(clause: Clause) -> list[str]:
+def _conditions(clause: Clause, lang: Lang = "en") -> list[str]:
     """The clause's matching fields, in words."""
     fields = attrs.fields_dict(type(clause))
-    words = (say(getattr(clause, key)) for key, say in _CONDITION_WORDS if key in fields)
+    words = (
+        (zh if lang == "zh" else en)(getattr(clause, key))
+        for key, en, zh in _CONDITION_WORDS
+        if key in fields
+    )
     return [word for word in words if word is not None]
 
 
@@ -155,30 +247,31 @@ def _revisions(ruleset: Ruleset) -> dict[str, list[str]]:
     return found
 
 
-def _target_label(key: str) -> str:
+def _target_label(key: str, lang: Lang) -> str:
     if key in codes.DEPARTMENTS:
         return f"{key} {codes.DEPARTMENTS[key]}"
     if key in codes.UNIT_KINDS:
-        return f"{key} (every {key})"
+        return f"{key} (每个 {key})" if lang == "zh" else f"{key} (every {key})"
     return key
 
 
 # --------------------------------------------------------------------------- rules list
 
 
-def render_list() -> str:
+def render_list(lang: Lang = "en") -> str:
     """The shipped rulesets as a text table: id, family, title, number, in force, fingerprint."""
-    rows = [["id", "family", "title", "document", "in force", "fingerprint"]]
+    keys = ("id", "family", "title", "document", "in force column", "fingerprint")
+    rows = [[label(key, lang) for key in keys]]
     for ruleset_id in shipped_ids():
         ruleset = load(ruleset_id)
         header = ruleset.header
         rows.append(
             [
                 header.id,
-                _family(ruleset),
+                _family_label(ruleset, lang),
                 header.title,
                 header.source.number or "—",
-                _in_force(header),
+                _in_force(header, lang),
                 fingerprint(ruleset)[:12],
             ]
         )
@@ -188,19 +281,20 @@ def render_list() -> str:
 # --------------------------------------------------------------------------- rules show
 
 
-def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text") -> str:
-    """One ruleset: every clause (or checklist item) with its numbers, section and source."""
+def render_show(ruleset: Ruleset, fmt: Literal["text", "json"] = "text", lang: Lang = "en") -> str:
+    """One ruleset: every clause (or checklist item) with its numbers, section and source,
+    labelled in `lang` (text; JSON is data, the same in both)."""
     if fmt == "json":
         return json_safe(json.dumps(show_data(ruleset), ensure_ascii=False, indent=2)) + "\n"
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r}: expected text or json")
-    lines = _header_lines(ruleset)
+    lines = _header_lines(ruleset, lang)
     if isinstance(ruleset, PointsRuleset):
-        lines += _points_lines(ruleset)
+        lines += _points_lines(ruleset, lang)
     else:
-        lines += _checklist_lines(ruleset)
+        lines += _checklist_lines(ruleset, lang)
     if ruleset.notes:
-        lines += ["", "Notes"]
+        lines += ["", label("notes heading", lang)]
         for note in ruleset.notes:
             lines += _wrap("- ", note, "  ")
     # plain(): no ambiguous-width character (section signs, dashes, arrows) in text.
@@ -224,91 +318,109 @@ def show_data(ruleset: Ruleset) -> dict[str, Any]:
     }
 
 
-def _header_lines(ruleset: Ruleset) -> list[str]:
+def _header_lines(ruleset: Ruleset, lang: Lang) -> list[str]:
     header = ruleset.header
     rows = [
-        ["family", _family(ruleset)],
-        ["source", _source(header)],
-        ["in force", _in_force(header)],
-        ["lineage", " → ".join(header.lineage)],
-        ["fingerprint", fingerprint(ruleset)],
+        [label("family", lang), _family_label(ruleset, lang)],
+        [label("source", lang), _source(header, lang)],
+        [label("in force column", lang), _in_force(header, lang)],
+        [label("lineage", lang), " → ".join(header.lineage)],
+        [label("fingerprint", lang), fingerprint(ruleset)],
     ]
     if isinstance(ruleset, PointsRuleset):
         rows += [
-            ["assessed", ", ".join(ruleset.assessed_kinds)],
-            ["hands up to", ", ".join(ruleset.hand_up_to)],
+            [label("assessed kinds", lang), ", ".join(ruleset.assessed_kinds)],
+            [label("hands up to", lang), ", ".join(ruleset.hand_up_to)],
         ]
     return [f"{header.id} — {header.title}", *aligned(rows, "  ")]
 
 
-def _points_lines(ruleset: PointsRuleset) -> list[str]:
-    lines = [
-        "",
-        "Clauses (an adoption earns the first matching clause in this order;"
-        " bonus clauses add on top)",
-    ]
-    rows = [["#", "id", "on", "points", "cap", "section"]]
+def _points_lines(ruleset: PointsRuleset, lang: Lang) -> list[str]:
+    lines = ["", label("clauses heading", lang)]
+    keys = ("#", "clause", "on event", "points", "cap", "section")
+    rows = [[label(key, lang) for key in keys]]
     for number, clause in enumerate(ruleset.clauses, 1):
         rows.append(
-            [str(number), clause.id, clause.on, _points(clause), _cap(clause), clause.section]
+            [
+                str(number),
+                clause.id,
+                clause.on,
+                _points(clause, lang),
+                _cap(clause, lang),
+                clause.section,
+            ]
         )
     lines += aligned(rows, "  ")
     revised = _revisions(ruleset)
+    # The block labels share one width, so the values line up in either language.
+    keys = ("when:", "points:", "revised:", "matches:", "reading:", "source:")
+    width = max(display_width(label(key, lang)) for key in keys) + 3
+    tag = {key: pad(label(key, lang), width) for key in keys}
+    on = label("on event", lang)
     for number, clause in enumerate(ruleset.clauses, 1):
-        lines += ["", f"{number}. {clause.id} (on {clause.on}) — {clause.section}"]
+        lines += ["", f"{number}. {clause.id} ({on} {clause.on}) — {clause.section}"]
         if clause.summary:
-            lines += _wrap("when:      ", clause.summary, "   ")
-        points = _points(clause)
-        if _cap(clause):
-            points += f"; cap {_cap(clause)}"
-        lines.append(f"   points:    {points}")
+            lines += _wrap(tag["when:"], clause.summary, "   ")
+        points = _points(clause, lang)
+        if _cap(clause, lang):
+            points += f"; {label('cap;', lang)} {_cap(clause, lang)}"
+        lines.append(f"   {tag['points:']}{points}")
         # A revision changes numbers, never the quoted sentence: say so next to it.
         for change in revised.get(clause.id, []):
-            lines.append(f"   revised:   {change}")
-        conditions = _conditions(clause)
+            lines.append(f"   {tag['revised:']}{change}")
+        conditions = _conditions(clause, lang)
         if conditions:
-            lines += _wrap("matches:   ", "; ".join(conditions), "   ")
+            lines += _wrap(tag["matches:"], "; ".join(conditions), "   ")
         if clause.interpretation:
-            lines += _wrap("reading:   ", clause.interpretation, "   ")
+            lines += _wrap(tag["reading:"], clause.interpretation, "   ")
         # The sentence is quoted whole, as printed: never wrapped.
         for index, part in enumerate(clause.sentence.split(" … ")):
-            lines.append(f"   {'source:   ' if index == 0 else '          '} 「{part}」")
-    lines += ["", "Targets (annual; year periods only)"]
+            lead = tag["source:"] if index == 0 else " " * width
+            lines.append(f"   {lead}「{part}」")
+    lines += ["", label("targets heading", lang)]
     if ruleset.targets:
-        rows = [[_target_label(key), str(value)] for key, value in ruleset.targets.items()]
+        rows = [[_target_label(key, lang), str(value)] for key, value in ruleset.targets.items()]
         lines += aligned(rows, "  ")
     else:
-        lines.append("  none")
+        lines.append(f"  {label('no targets', lang)}")
     return lines
 
 
-def _item_lines(item: Item, examiner_width: int, revised: list[str]) -> list[str]:
+def _item_lines(item: Item, examiner_width: int, revised: list[str], lang: Lang) -> list[str]:
     examiner = pad(item.examiner or "—", examiner_width)
     head = f"    {pad(item.number, 5)} {pad(str(item.max), 4)} {examiner}  "
     lines = [head + item.text]
     indent = " " * display_width(head)
     if item.basis:
-        lines.append(f"{indent}basis: {item.basis}")
+        lines.append(f"{indent}{label('basis:', lang)} {item.basis}")
     if item.per_absence is not None:
-        lines.append(
-            f"{indent}computed: {item.max} − {item.per_absence} per recorded absence, not below 0"
+        computed = (
+            f"{item.max} − 每缺席一次 {item.per_absence}, 不低于 0"
+            if lang == "zh"
+            else f"{item.max} − {item.per_absence} per recorded absence, not below 0"
         )
+        lines.append(f"{indent}{label('computed:', lang)} {computed}")
     if item.info is not None:
-        lines.append(
-            f"{indent}evidence: {item.info.measure} against the printed {item.info.threshold}"
+        info = item.info
+        evidence = (
+            f"{info.measure} 对照规定的 {info.threshold}"
+            if lang == "zh"
+            else f"{info.measure} against the printed {info.threshold}"
         )
-    lines += [f"{indent}revised: {change}" for change in revised]
+        lines.append(f"{indent}{label('evidence:', lang)} {evidence}")
+    lines += [f"{indent}{label('revised:', lang)} {change}" for change in revised]
     return lines
 
 
-def _checklist_lines(ruleset: ChecklistRuleset) -> list[str]:
+def _checklist_lines(ruleset: ChecklistRuleset, lang: Lang) -> list[str]:
     lines: list[str] = []
     revised = _revisions(ruleset)
+    total = label("table total", lang)
     for table in ruleset.tables:
         lines += [
             "",
-            f"Table {table.id} — {table.title} — total {table.total}",
-            f"  (revision clause ids: {table.id}/<item>; columns: item, max, examiner, text)",
+            f"{label('checklist table', lang)} {table.id} — {table.title} — {total} {table.total}",
+            "  " + label("checklist columns", lang).format(table=table.id),
         ]
         examiner_width = max(
             display_width(item.examiner or "—")
@@ -316,8 +428,9 @@ def _checklist_lines(ruleset: ChecklistRuleset) -> list[str]:
             for item in category.items
         )
         for category in table.categories:
-            lines.append(f"  {category.number} {category.name} — max {category.max}")
+            most = label("category max", lang)
+            lines.append(f"  {category.number} {category.name} — {most} {category.max}")
             for item in category.items:
                 key = f"{table.id}/{item.number}"
-                lines += _item_lines(item, examiner_width, revised.get(key, []))
+                lines += _item_lines(item, examiner_width, revised.get(key, []), lang)
     return lines
