@@ -10,7 +10,10 @@ normalising only what must differ between runs:
   seals the wall-clock time its event was recorded at;
 * recorded times: any ISO date-time from the year 2020 on (the pages' business dates are
   2011-2016, so a date-time that late can only be a ``recorded_at`` or an ``--as-of``);
-* the temporary folder's path.
+* the temporary folder's path;
+* the projection code version in a ``scoreledger projections`` table: a digest of the
+  projection code's sources, it changes with any edit of them (the page keeps the one it
+  shows).
 
 A page may also name a code block as a file its commands use (``<!-- file: live.py -->``
 on the line before the block): it is written into the session's folder before the
@@ -40,6 +43,8 @@ HASH = re.compile(r"\b[0-9a-f]{64}\b|\b[0-9a-f]{12}…")
 RECORDED = re.compile(r"\b20[2-9]\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?")
 _MARK = "\x1edocs-step"
 _STEP = re.compile(_MARK + r" (\d+)\x1e\n")
+#: A row of ``scoreledger projections``: ruleset, period, fingerprint, then the code version.
+CODE_ROW = re.compile(r"^\S+ +\S+ +[0-9a-f]{12} +([0-9a-f]{12}) +\d+ ", re.M)
 NAMED_FILE = re.compile(r"<!-- file: ([\w.-]+) -->\n```\w*\n(.*?)```", re.S)
 
 
@@ -184,7 +189,7 @@ def check_page(
     output differs from the page's (or rewrite the page, in update mode). `env` adds to
     the sessions' environment."""
     text = doc.read_text(encoding="utf-8")
-    swap = swap or Swap()
+    swap = _with_code_version(swap or Swap(), text)
     session_env = {**scoreledger_path(tmp_path / "bin"), **(env or {})}
     results: list[Printed] = []
     for number, section in enumerate(sections(text)):
@@ -204,6 +209,15 @@ def check_page(
                 _compare(doc, step, printed, folder)
     if UPDATE:
         doc.write_text(_rewritten(text, iter(results)), encoding="utf-8")
+
+
+def _with_code_version(swap: Swap, text: str) -> Swap:
+    """`swap`, and the code version this page shows standing for this code's."""
+    from projections.keep import code_version
+
+    current = code_version()[:12]
+    shown = sorted(set(CODE_ROW.findall(text)) - {current})
+    return Swap((*swap.pairs, *((old, current) for old in shown)))
 
 
 def _check_status(doc: Path, step: Step, printed: Printed) -> None:
