@@ -28,7 +28,10 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=_SLOW)
 settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=_SLOW)
-settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=_SLOW)
+# print_blob: a finding prints @reproduce_failure(...), so it replays on any machine.
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, suppress_health_check=_SLOW, print_blob=True
+)
 
 _chosen = os.environ.get("HYPOTHESIS_PROFILE") or (
     "ci" if os.environ.get("CI", "").lower() == "true" else "dev"
