@@ -30,7 +30,7 @@ from .sqlite_errors import (
     primary_code,
     why_read_only,
 )
-from .sqlite_files import put_in_place, remove, staging_name
+from .sqlite_files import put_in_place, remove, remove_stale, staging_name
 
 #: Page cache of a batch longer than one chunk, in KiB (SQLite's default is 2,000). A large
 #: import is one transaction: in 2 MiB its dirty pages spill to the WAL and are read back;
@@ -70,6 +70,8 @@ class SQLiteRecorder(SqlRecorder):
             what = "read-only" if exists else "cannot create it"
             raise LedgerError(f"{self.path}: {what}: {self.read_only}; nothing was appended")
         self._durable = durable
+        if self.read_only is None:  # what creates killed outright left beside it
+            remove_stale(self.path)
         #: The file open: a new ledger's staging name until its first commit (sqlite_files).
         self.file = self.path if exists or not create else staging_name(self.path)
         self.conn = self._connect()
