@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import attrs
 
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION
-from .integrity import chain_sealer
+from .integrity import chain_sealer, time_problem
 from .jsonl import read_jsonl
 from .normalize import dumps_canonical, loads
 from .recorder import GENESIS, Head, SealedRow
@@ -206,8 +205,9 @@ class _Chain:
             issues.append(
                 ("seq", f"{seq} where {expected} was expected (an event missing or out of place)")
             )
-        elif recorded_at < self.recorded_at:
-            issues.append(("recorded_at", f"goes backwards (the event before: {self.recorded_at})"))
+        elif (late := time_problem(recorded_at, self.recorded_at)) is not None:
+            # verify's own check, so a copy refuses exactly what verify would call damaged
+            issues.append(("recorded_at", late.removeprefix("recorded_at ")))
         elif self._sealer(recorded_at, recorded_by)(self.prev, payload, seq, 1) != digest:
             issues.append(
                 ("hash", "does not follow from the events before (edited or out of place)")
@@ -297,21 +297,12 @@ def _meta_problem(obj: dict[str, Any]) -> tuple[str, str] | None:
     seq, recorded_at, digest = obj["seq"], obj["recorded_at"], obj["hash"]
     if type(seq) is not int or seq < 1:
         return "seq", f"expected a whole number from 1, got {seq!r}"
-    if not _utc_time(recorded_at):
-        return "recorded_at", f"expected an ISO-8601 UTC date-time, got {recorded_at!r}"
+    form = time_problem(recorded_at, "")  # its form only: nothing comes before ""
+    if form is not None:
+        return "recorded_at", form.removeprefix("recorded_at ")
     if type(digest) is not str or len(digest) != 64 or not _HEX.issuperset(digest):
         return "hash", "expected 64 lowercase hexadecimal digits"
     by = obj.get("recorded_by")
     if by is not None and (type(by) is not str or not by):
         return "recorded_by", f"expected a name, got {by!r}"
     return None
-
-
-def _utc_time(value: Any) -> bool:
-    if type(value) is not str:
-        return False
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return moment.utcoffset() == timedelta(0)
