@@ -21,7 +21,7 @@ from ledger.copier import copy_ledger
 from ledger.errors import InputError, LedgerError
 from ledger.integrity import chain_hash
 from ledger.recorder import GENESIS
-from ledger.schema import GUARDS
+from ledger.schema import GUARDS, INDEXES, TABLES
 from ledger.schema_postgres import roles_sql
 
 LATER = [
@@ -259,9 +259,9 @@ def _old_file(path: Path) -> str:
         "recorded_at TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, "
         "hash TEXT NOT NULL) STRICT"
     )
-    for ddl in GUARDS.values():
+    # Its indexes, guards and schema_version as scoreledger made them then (as now).
+    for ddl in [*INDEXES.values(), *GUARDS.values(), TABLES["schema_version"]]:
         conn.execute(ddl)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
     conn.execute("INSERT INTO schema_version VALUES (1, '2020-01-01T00:00:00+00:00')")
     payload = ('{"at":"2016-01-04T00:00:00+08:00","id":"u1","kind":"county","name":"鼓楼",'
                '"type":"unit_registered","unit":"gulou"}')  # fmt: skip

@@ -253,8 +253,8 @@ def test_verify_reports_a_disabled_or_hollowed_guard_on_postgresql(pg_server, cl
     result = cli("verify", where)
     assert result.returncode == 1
     assert result.stdout == (
-        "DAMAGED at the file: append-only guard disabled: events_no_delete; "
-        "append-only guard altered: scoreledger_refuse\n"
+        "DAMAGED at the file: append-only guard disabled: events_no_delete\n"
+        "DAMAGED at the file: append-only guard altered: scoreledger_refuse\n"
     )
 
 

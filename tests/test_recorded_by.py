@@ -12,7 +12,7 @@ import pytest
 from ledger import Ledger
 from ledger.errors import LedgerError
 from ledger.integrity import chain_hash
-from ledger.schema import GENESIS, GUARDS
+from ledger.schema import GENESIS, GUARDS, INDEXES, TABLES
 
 # The events table as scoreledger wrote it before recorded_by existed.
 _OLD_TABLE = """
@@ -29,9 +29,9 @@ def _old_ledger(path: Path) -> str:
     """A ledger file of the old layout holding two events; returns its head hash."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(_OLD_TABLE)
-    for ddl in GUARDS.values():
+    # Its indexes, guards and schema_version as scoreledger made them then (as now).
+    for ddl in [*INDEXES.values(), *GUARDS.values(), TABLES["schema_version"]]:
         conn.execute(ddl)
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
     conn.execute("INSERT INTO schema_version VALUES (1, '2020-01-01T00:00:00+00:00')")
     prev, at = GENESIS, "2020-01-01T00:00:00.000000+00:00"
     for seq, (unit, name) in enumerate([("city", "市总工会"), ("gulou", "鼓楼区总工会")], 1):

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from .confirm import confirm_appended, insert_sealed
 from .errors import InputError, LedgerError, Location, Problem
 from .events import SCHEMA_VERSION
 from .integrity import chain_sealer, time_problem
@@ -112,10 +113,11 @@ def _copy(
             rows = chain.check(chunk)
             if chain.problems:  # a later chunk could not extend this one: stop here
                 raise InputError(chain.problems)
-            recorder.insert(rows)
+            insert_sealed(recorder, target.label, rows)
             done += len(chunk)
             if progress is not None:
                 progress(done)
+        confirm_appended(recorder, target.label, 0, chain.seq, chain.prev)
     return CopyResult(copied=chain.seq, head=chain.head())
 
 

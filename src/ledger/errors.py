@@ -70,3 +70,8 @@ class InputError(LedgerError):
 
 class DamageError(LedgerError):
     """The stored log does not verify."""
+
+
+def invalid_stored(label: str, seq: int, what: str) -> str:
+    """The one line for a stored event an import would have refused (DamageError's)."""
+    return f"{label}: seq {seq}: stored event is invalid ({what}): run verify --deep"

@@ -86,12 +86,18 @@ class VerifyReport:
     head_hash: str
     damaged_seq: int | None = None
     problem: str | None = None
+    #: What is wrong with the database's schema (ledger.schema_check), one line each; the
+    #: chain's damage, if any, is `problem`.
+    schema: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         if self.ok:
             return f"OK: {self.count} events, head hash {self.head_hash}"
-        where = f"seq {self.damaged_seq}" if self.damaged_seq is not None else "the file"
-        return f"DAMAGED at {where}: {self.problem}"
+        lines = [f"DAMAGED at the file: {line}" for line in self.schema]
+        if self.problem is not None:
+            where = f"seq {self.damaged_seq}" if self.damaged_seq is not None else "the file"
+            lines.append(f"DAMAGED at {where}: {self.problem}")
+        return "\n".join(lines)
 
 
 def verify_chain(rows: Iterable[tuple[Any, ...]]) -> VerifyReport:

@@ -52,6 +52,11 @@ class CreatedElsewhere(Exception):
         self.payloads = payloads
 
 
+class ChainRefused(Exception):
+    """The chain guard refused a row sealed to extend the chain (``Recorder.insert``): the
+    database dropped a row before it (ledger.confirm)."""
+
+
 #: The stored columns, in insert order.
 COLUMNS = (
     "seq",
@@ -158,7 +163,13 @@ class Recorder(Protocol):
         ...
 
     def insert(self, rows: Sequence[SealedRow]) -> None:
-        """Insert rows sealed by the store, inside ``writing``."""
+        """Insert rows sealed by the store, inside ``writing``; raises ChainRefused when the
+        chain guard refuses one."""
+        ...
+
+    def kept_after(self, after_seq: int) -> tuple[int, str | None]:
+        """How many rows are above `after_seq`, and the last row's hash (what an append
+        confirms before it commits, ledger.confirm)."""
         ...
 
     def find_ids(self, ids: Sequence[str]) -> Iterable[tuple[int, str, str, str]]:
@@ -169,8 +180,9 @@ class Recorder(Protocol):
         """(info, unit, id, seq) of every submission of these infos, in no order."""
         ...
 
-    def find_retractions(self, targets: Sequence[str]) -> Iterable[str]:
-        """The targets among these that some retraction names."""
+    def find_retractions(self, targets: Sequence[str]) -> Iterable[tuple[str, int]]:
+        """(target, seq of the retraction) of the targets among these that some retraction
+        names."""
         ...
 
     def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str, int]]:
@@ -249,8 +261,10 @@ class Recorder(Protocol):
         """Whether some registration names this unit."""
         ...
 
-    def guard_problem(self) -> str | None:
-        """What is wrong with the database's append-only guards, if anything."""
+    def schema_problems(self) -> list[str]:
+        """What is wrong with the database's schema, one line each: the ledger's tables,
+        indexes and guards missing or altered, and whatever is attached to them that the
+        ledger did not create (``ledger.schema_check``)."""
         ...
 
     #: What reading a damaged database raises; verify reports it with ``unreadable``.

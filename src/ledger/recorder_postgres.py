@@ -20,15 +20,13 @@ from urllib.parse import unquote
 
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
-from .recorder import COLUMNS, Head, SealedRow, default_lock_timeout
+from .recorder import COLUMNS, ChainRefused, Head, SealedRow, default_lock_timeout
 from .recorder_sql import FETCH, SqlRecorder
-from .schema import TIME_GUARD
+from .schema import CHAIN_MESSAGE, TIME_GUARD
+from .schema_check_postgres import postgres_problems
 from .schema_postgres import (
     COPY_SETTING,
-    GUARDS,
-    TIME_FUNCTION,
     create_statements,
-    functions,
     ident,
     time_guard_statements,
 )
@@ -279,9 +277,14 @@ class PostgresRecorder(SqlRecorder):
         pass  # the server sizes its own buffers
 
     def insert(self, rows: Sequence[SealedRow]) -> None:
-        with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
+        try:
+            with self.conn.cursor() as cur, cur.copy(_COPY) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except self._pg.errors.IntegrityConstraintViolation as exc:
+            if CHAIN_MESSAGE in str(exc):
+                raise ChainRefused(_one_line(exc)) from None
+            raise
         # Delivered at commit (and not at all on a rollback); repeats in one transaction
         # are folded into one by the server.
         self.conn.execute("SELECT pg_notify(%s, '')", [self.channel])
@@ -307,35 +310,10 @@ class PostgresRecorder(SqlRecorder):
             else:
                 conn.close()
 
-    def guard_problem(self) -> str | None:
-        triggers = dict(
-            self.conn.execute(
-                "SELECT t.tgname, t.tgenabled FROM pg_trigger t "
-                "WHERE t.tgrelid = %s::regclass AND NOT t.tgisinternal",
-                [self.table],
-            ).fetchall()
-        )
-        bodies = dict(
-            self.conn.execute(
-                "SELECT p.proname, p.prosrc FROM pg_proc p "
-                "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s",
-                [self.schema],
-            ).fetchall()
-        )
-        # A ledger from before the time-order guard lacks it (and its function) until its
-        # owner's next import; verify checks the order of the rows itself.
-        missing = sorted(set(GUARDS) - set(triggers) - {TIME_GUARD})
-        disabled = sorted(n for n in GUARDS if triggers.get(n) in ("D", "R"))
-        altered = sorted(
-            name
-            for name, body in functions(self.schema).items()
-            if _spacing(bodies.get(name, "")) != _spacing(body)
-            and not (name == TIME_FUNCTION and name not in bodies)
-        )
-        what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
-        what += [f"append-only guard disabled: {', '.join(disabled)}"] if disabled else []
-        what += [f"append-only guard altered: {', '.join(altered)}"] if altered else []
-        return "; ".join(what) or None
+    def schema_problems(self) -> list[str]:
+        s = ident(self.schema)
+        tables = [f"{s}.events", f"{s}.schema_version"]
+        return postgres_problems(self.conn, self.label, self.schema, tables)
 
     def unreadable(self, exc: Exception) -> str:
         return f"PostgreSQL cannot read the ledger ({_one_line(exc)})"
@@ -356,7 +334,3 @@ class PostgresSideTables:
     def transaction(self) -> Iterator[Any]:
         with self.conn.transaction():
             yield self.conn
-
-
-def _spacing(text: str) -> str:
-    return " ".join(text.split())

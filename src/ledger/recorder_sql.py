@@ -53,6 +53,15 @@ class SqlRecorder:
         row = self._one("SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1")
         return EMPTY_HEAD if row is None else Head(seq=row[0], hash=row[1], recorded_at=row[2])
 
+    def kept_after(self, after_seq: int) -> tuple[int, str | None]:
+        row = self._one(
+            "SELECT COUNT(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) "
+            "FROM events WHERE seq > ?",
+            [after_seq],
+        )
+        assert row is not None  # an aggregate always has its row
+        return int(row[0]), row[1]
+
     def find_ids(self, ids: Sequence[str]) -> Iterable[tuple[int, str, str, str]]:
         sql = "SELECT seq, id, type, payload FROM events WHERE TRUE"
         return self._each_matching(sql, "id", ids)
@@ -62,9 +71,9 @@ class SqlRecorder:
         sql = "SELECT info, unit, id, seq FROM events WHERE type = 'submission'"
         return self._each_matching(sql, "info", infos)
 
-    def find_retractions(self, targets: Sequence[str]) -> Iterable[str]:
-        sql = "SELECT ref FROM events WHERE type = 'retraction'"
-        return (ref for (ref,) in self._each_matching(sql, "ref", targets))
+    def find_retractions(self, targets: Sequence[str]) -> Iterable[tuple[str, int]]:
+        sql = "SELECT ref, seq FROM events WHERE type = 'retraction'"
+        return self._each_matching(sql, "ref", targets)
 
     def unit_facts(self, after_seq: int) -> Iterable[tuple[int, str, int]]:
         return self._stream(

@@ -19,9 +19,24 @@ from typing import Any
 
 from .errors import LedgerError
 from .events import SCHEMA_VERSION
-from .recorder import COLUMNS, CreatedElsewhere, Head, SealedRow, default_lock_timeout
+from .recorder import (
+    COLUMNS,
+    ChainRefused,
+    CreatedElsewhere,
+    Head,
+    SealedRow,
+    default_lock_timeout,
+)
 from .recorder_sql import SqlRecorder
-from .schema import GUARDS, TIME_GUARD, ensure_schema, read_schema_version, table_names
+from .schema import (
+    CHAIN_MESSAGE,
+    GUARDS,
+    TIME_GUARD,
+    ensure_schema,
+    read_schema_version,
+    table_names,
+)
+from .schema_check import sqlite_problems
 from .sqlite_errors import (
     ENVIRONMENT_CODES,
     describe,
@@ -265,7 +280,12 @@ class SQLiteRecorder(SqlRecorder):
             self.conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
 
     def insert(self, rows: Sequence[SealedRow]) -> None:
-        self.conn.executemany(_INSERT, rows)
+        try:
+            self.conn.executemany(_INSERT, rows)
+        except sqlite3.IntegrityError as exc:
+            if CHAIN_MESSAGE in str(exc):
+                raise ChainRefused(str(exc)) from None
+            raise
 
     # -- reading ---------------------------------------------------------------
 
@@ -275,23 +295,8 @@ class SQLiteRecorder(SqlRecorder):
             part = ordered[i : i + _IN_CHUNK]
             yield f"{column} IN ({','.join('?' * len(part))})", part
 
-    def guard_problem(self) -> str | None:
-        present = {
-            name: _guard_text(sql or "")
-            for name, sql in self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-            )
-        }
-        # A file from before the time-order guard lacks it until its next append; verify
-        # checks the order of the rows itself.
-        missing = sorted(set(GUARDS) - set(present) - {TIME_GUARD})
-        # A trigger of the right name whose body was replaced guards nothing.
-        altered = sorted(
-            n for n, sql in GUARDS.items() if n in present and present[n] != _guard_text(sql)
-        )
-        what = [f"append-only guard missing: {', '.join(missing)}"] if missing else []
-        what += [f"append-only guard altered: {', '.join(altered)}"] if altered else []
-        return "; ".join(what) or None
+    def schema_problems(self) -> list[str]:
+        return sqlite_problems(self.conn)
 
     #: What a file SQLite itself cannot read through raises; verify reports it as damage.
     read_errors: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
@@ -328,8 +333,3 @@ class SQLiteSideTables:
 
 def _has_recorded_by(conn: sqlite3.Connection) -> bool:
     return any(row[1] == "recorded_by" for row in conn.execute("PRAGMA table_info(events)"))
-
-
-def _guard_text(sql: str) -> str:
-    """A trigger's SQL as sqlite_master keeps it (no IF NOT EXISTS), spacing ignored."""
-    return " ".join(sql.replace("IF NOT EXISTS ", "").split())

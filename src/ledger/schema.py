@@ -1,7 +1,10 @@
 """The SQLite ledger file's schema: the events table, its guards, and the schema version.
 
-Everything is created with ``IF NOT EXISTS`` inside one ``BEGIN IMMEDIATE``
-transaction, so two processes creating the same file at once both succeed.
+What the ledger creates is named once, here: ``TABLES``, ``INDEXES`` and ``GUARDS``.
+``ensure_schema`` creates them and ``ledger.schema_check`` checks a file against them
+(verify: nothing missing, altered or added). Everything is created with ``IF NOT EXISTS``
+inside one ``BEGIN IMMEDIATE`` transaction, so two processes creating the same file at
+once both succeed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ TIME_ORDER_MESSAGE = (
     "recorded_at must be UTC (YYYY-MM-DDTHH:MM:SS.ffffff+00:00) and never go backwards"
 )
 
+#: What the chain guard says when it refuses an insert (both backends).
+CHAIN_MESSAGE = "scoreledger: an insert must extend the chain"
+
 #: Triggers that make the table append-only and its chain unforkable in SQLite
 #: itself, whatever client writes to the file. ``events_chain`` also refuses an
 #: existing id: ``INSERT OR REPLACE`` deletes the old row without firing the
@@ -46,7 +52,7 @@ GUARDS = {
           OR NEW.prev_hash IS NOT COALESCE(
                (SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '{GENESIS}')
           OR EXISTS (SELECT 1 FROM events WHERE id = NEW.id)
-        BEGIN SELECT RAISE(ABORT, 'scoreledger: an insert must extend the chain'); END""",
+        BEGIN SELECT RAISE(ABORT, '{CHAIN_MESSAGE}'); END""",
     # recorded_at is what --as-of compares, as text: one fixed-width UTC form (so text order
     # is time order), never earlier than the head's (so "recorded by then" is a prefix).
     TIME_GUARD: f"""
@@ -56,7 +62,7 @@ GUARDS = {
         BEGIN SELECT RAISE(ABORT, 'scoreledger: {TIME_ORDER_MESSAGE}'); END""",
 }
 
-_TABLE = """
+_EVENTS = """
 CREATE TABLE IF NOT EXISTS events (
     seq         INTEGER PRIMARY KEY,  -- 1, 2, 3 ... without gaps (events_chain)
     id          TEXT    NOT NULL UNIQUE,
@@ -74,17 +80,30 @@ CREATE TABLE IF NOT EXISTS events (
 ) STRICT
 """
 
-# Partial indexes: the reference checks look up units, submissions and
-# retractions; indexing only those rows keeps every other insert cheap.
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS events_unit_facts ON events(seq) "
+#: The ledger's tables, by name.
+TABLES = {
+    "events": _EVENTS,
+    "schema_version": "CREATE TABLE IF NOT EXISTS schema_version "
+    "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+}
+
+#: The ledger's indexes, by name. Partial: the reference checks look up units, submissions
+#: and retractions; indexing only those rows keeps every other insert cheap.
+INDEXES = {
+    "events_unit_facts": "CREATE INDEX IF NOT EXISTS events_unit_facts ON events(seq) "
     "WHERE type IN ('unit_registered', 'unit_changed')",
     # Covering (info, unit, id; seq is the rowid): an import's chunk finds the submitter of
     # thousands of infos without a table read each (that lookup 1.5x faster, measured).
-    "CREATE INDEX IF NOT EXISTS events_submissions ON events(info, unit, id) "
-    "WHERE type = 'submission'",
-    "CREATE INDEX IF NOT EXISTS events_retractions ON events(ref) WHERE type = 'retraction'",
-)
+    "events_submissions": "CREATE INDEX IF NOT EXISTS events_submissions "
+    "ON events(info, unit, id) WHERE type = 'submission'",
+    "events_retractions": "CREATE INDEX IF NOT EXISTS events_retractions ON events(ref) "
+    "WHERE type = 'retraction'",
+}
+
+
+def create_statements() -> list[str]:
+    """Every statement that creates (or completes) a ledger file's schema, in order."""
+    return [*TABLES.values(), *INDEXES.values(), *GUARDS.values()]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -97,15 +116,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             pass  # another process holds the file; it switched (or will switch) it
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute(_TABLE)
-        for ddl in _INDEXES:
+        for ddl in create_statements():
             conn.execute(ddl)
-        for ddl in GUARDS.values():
-            conn.execute(ddl)
-        if not db["schema_version"].exists():
-            db.table("schema_version").create(
-                {"version": int, "applied_at": str}, pk="version", not_null={"applied_at"}
-            )
         if db.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
             db.table("schema_version").insert(
                 {"version": SCHEMA_VERSION, "applied_at": datetime.now(UTC).isoformat()}

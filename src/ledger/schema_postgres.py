@@ -16,7 +16,7 @@ their hashes do not seal one (CONTRACT §8.4). Anyone else setting it changes no
 from __future__ import annotations
 
 from .recorder import GENESIS
-from .schema import TIME_GUARD, TIME_ORDER_MESSAGE
+from .schema import CHAIN_MESSAGE, TIME_GUARD, TIME_ORDER_MESSAGE
 
 #: The function of the time-order guard (``TIME_GUARD``, issue 11.2): ledgers made before
 #: it lack both; an owner's next import installs them, and verify does not require them.
@@ -52,7 +52,7 @@ BEGIN
     SELECT seq, hash INTO last_seq, last_hash FROM {table} ORDER BY seq DESC LIMIT 1;
     IF NEW.seq IS DISTINCT FROM COALESCE(last_seq, 0) + 1
        OR NEW.prev_hash IS DISTINCT FROM COALESCE(last_hash, '{GENESIS}') THEN
-        RAISE EXCEPTION 'scoreledger: an insert must extend the chain'
+        RAISE EXCEPTION '{CHAIN_MESSAGE}'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     IF pg_catalog.current_setting('{COPY_SETTING}', true) IS NOT DISTINCT FROM 'on' THEN
@@ -100,7 +100,7 @@ GUARDS = {
 
 _TEXT = 'text COLLATE "C"'
 
-TABLE = f"""
+_EVENTS = f"""
 CREATE TABLE events (
     seq         bigint  PRIMARY KEY,  -- 1, 2, 3 ... without gaps (events_chain)
     id          {_TEXT} NOT NULL UNIQUE,
@@ -118,33 +118,43 @@ CREATE TABLE events (
 )
 """
 
-VERSION_TABLE = (
-    "CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at text NOT NULL)"
-)
+#: The ledger's tables, by name (ledger.schema_check_postgres checks them against these).
+TABLES = {
+    "events": _EVENTS,
+    "schema_version": "CREATE TABLE schema_version "
+    "(version integer PRIMARY KEY, applied_at text NOT NULL)",
+}
 
-#: The SQLite file's partial indexes, the same ones.
-INDEXES = (
-    "CREATE INDEX events_unit_facts ON events(seq) "
+#: The SQLite file's partial indexes, the same ones, by name.
+INDEXES = {
+    "events_unit_facts": "CREATE INDEX events_unit_facts ON events(seq) "
     "WHERE type IN ('unit_registered', 'unit_changed')",
-    "CREATE INDEX events_submissions ON events(info, unit, id) INCLUDE (seq) "
-    "WHERE type = 'submission'",
-    "CREATE INDEX events_retractions ON events(ref) WHERE type = 'retraction'",
-)
+    "events_submissions": "CREATE INDEX events_submissions ON events(info, unit, id) "
+    "INCLUDE (seq) WHERE type = 'submission'",
+    "events_retractions": "CREATE INDEX events_retractions ON events(ref) "
+    "WHERE type = 'retraction'",
+}
 
 
 def create_statements(schema: str) -> list[str]:
     """Every statement that creates a ledger in an empty `schema`, in order."""
-    statements = [TABLE, VERSION_TABLE, *INDEXES]
+    statements = [*TABLES.values(), *INDEXES.values()]
     statements += [_function(name, body) for name, body in functions(schema).items()]
-    statements += [f"CREATE TRIGGER {name} {spec}" for name, spec in GUARDS.items()]
+    statements += [trigger_statement(name) for name in GUARDS]
     return statements
+
+
+def trigger_statement(name: str) -> str:
+    """The statement that creates the guard `name` (as pg_get_triggerdef prints it, once
+    the table's schema is taken out: verify compares the two)."""
+    return f"CREATE TRIGGER {name} {GUARDS[name]}"
 
 
 def time_guard_statements(schema: str) -> list[str]:
     """What gives a ledger made before the time-order guard that guard (its owner runs it)."""
     return [
         _function(TIME_FUNCTION, functions(schema)[TIME_FUNCTION], replace=True),
-        f"CREATE TRIGGER {TIME_GUARD} {GUARDS[TIME_GUARD]}",
+        trigger_statement(TIME_GUARD),
     ]
 
 

@@ -19,7 +19,8 @@ from typing import Any, cast
 import attrs
 
 from .codec import CST, structure, unstructure
-from .errors import InputError, LedgerError, Location, Problem
+from .confirm import confirm_appended, insert_sealed
+from .errors import DamageError, InputError, LedgerError, Location, Problem, invalid_stored
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
@@ -279,7 +280,7 @@ class Ledger:
         seq, _kind, unit, recorded_at, payload, version, digest, prev, recorded_by = row
         event, issues = structure(decode(payload, version))
         if event is None:
-            raise LedgerError(f"{self.label}: seq {seq} does not decode ({issues}); run verify")
+            raise DamageError(invalid_stored(self.label, seq, str(issues)))
         return Recorded(
             seq=seq,
             recorded_at=datetime.fromisoformat(recorded_at),
@@ -303,19 +304,21 @@ class Ledger:
         return self.recorder.export_rows()
 
     def verify(self) -> VerifyReport:
-        """Recompute the hash chain and check the append-only guards.
+        """Check the schema (ledger.schema_check) and recompute the hash chain.
 
-        A database that cannot be read through (an SQLite file's damaged pages) is
-        reported as damage too.
+        Each schema problem is a line of the report's `schema`; the chain's first damage is
+        its `problem`. A database that cannot be read through (an SQLite file's damaged
+        pages) is reported as damage too.
         """
         recorder = self.recorder
         try:
-            problem = recorder.guard_problem()
-            if problem:
-                return VerifyReport(ok=False, count=0, head_hash="", problem=problem)
-            return verify_chain(recorder.chain_rows())
+            schema = tuple(recorder.schema_problems())
+            report = verify_chain(recorder.chain_rows())
         except recorder.read_errors as exc:
             return VerifyReport(ok=False, count=0, head_hash="", problem=recorder.unreadable(exc))
+        if schema:
+            return attrs.evolve(report, ok=False, schema=schema)
+        return report
 
     # -- appending -------------------------------------------------------------
 
@@ -356,12 +359,13 @@ class Ledger:
                 recorder.large_batch()
             rows = batch.check(chunk, done)
             if rows:  # inserted even after a problem, so later lines see them; rolled back
-                recorder.insert(rows)
+                insert_sealed(recorder, self.label, rows)
             done += len(chunk)
             if progress is not None:
                 progress(done)
         if batch.problems:
             raise InputError(batch.problems)
+        confirm_appended(recorder, self.label, batch.start, batch.seq - batch.start, batch.prev)
 
     def _append_elsewhere(self, moved: CreatedElsewhere, first: _Batch) -> AppendResult:
         """A new ledger's first append went to its staging file, and another process had
@@ -372,23 +376,28 @@ class Ledger:
         again = self.append_many(entries)
         return attrs.evolve(again, duplicates=again.duplicates + first.duplicates)
 
-    def _lookups(self, payloads: list[dict[str, Any]]) -> Lookups:
-        """Bulk-read what this chunk refers to: ids, submissions, retractions."""
+    def _lookups(self, payloads: list[dict[str, Any]], before_seq: int | None = None) -> Lookups:
+        """Bulk-read what this chunk refers to: ids, submissions, retractions (of the events
+        before `before_seq` only, when given: ``verify --deep`` re-checks stored events as
+        their import saw the log)."""
         seen = Lookups()
         recorder = self.recorder
+        bound = before_seq if before_seq is not None else float("inf")
         ids = {p["id"] for p in payloads}
         ids.update(p["target"] for p in payloads if p["type"] == "retraction")
         infos = sorted({i for p in payloads if (i := p.get("info")) is not None})
         for seq, id_, kind, payload in recorder.find_ids(sorted(ids)):
-            seen.ids[id_] = Stored(seq, kind, payload)
+            if seq < bound:
+                seen.ids[id_] = Stored(seq, kind, payload)
         submissions = seen.submissions
         for info, unit, id_, seq in recorder.find_submissions(infos):
             # The latest submission counts (an earlier one was retracted).
             known = submissions.get(info)
-            if known is None or seq > known[2]:
+            if seq < bound and (known is None or seq > known[2]):
                 submissions[info] = (unit, id_, seq)
         maybe_retracted = sorted(set(seen.ids) | {s[1] for s in seen.submissions.values()})
-        seen.retracted.update(recorder.find_retractions(maybe_retracted))
+        retractions = recorder.find_retractions(maybe_retracted)
+        seen.retracted.update(ref for ref, seq in retractions if seq < bound)
         return seen
 
     def _catch_up_units(self, head_seq: int) -> UnitBook:
@@ -413,6 +422,7 @@ class _Batch:
         self.recorded_by = ledger.recorded_by
         self.seal = chain_sealer(self.recorded_at, self.recorded_by)
         self.seq, self.prev = head.seq, head.hash
+        self.start = head.seq  # the head this append extends
         self.first_seq: int | None = None
         self.duplicates = 0
         self.problems: list[Problem] = []

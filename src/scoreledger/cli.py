@@ -1,6 +1,7 @@
 """The ``scoreledger`` command line (CONTRACT §4).
 
-Exit status: 0 success; 1 ``verify`` found damage; 2 bad input or usage, with
+Exit status: 0 success; 1 ``verify`` found damage, or any command met it (an append the
+database did not keep, a stored event that is invalid: ``cli_damage``); 2 bad input or usage, with
 one line per problem on stderr and never a traceback; 3 an internal error
 (also one line, with a request to report it).
 """
@@ -25,6 +26,7 @@ from rules.errors import RulesError
 from .cli_anchors import add_anchor_options
 from .cli_circular import add_circular_command
 from .cli_copy import add_copy_command
+from .cli_damage import EXIT_DAMAGE, add_deep_option, is_damage, stored_damage
 from .cli_help import Parser as _Parser
 from .cli_help import UsageError as UsageError
 from .cli_help import add_examples
@@ -33,7 +35,6 @@ from .cli_records import add_import_command, add_template_command
 from .cli_reports import DB_HELP, add_report_commands
 from .render.safe import visible
 
-EXIT_DAMAGE = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("db", metavar="DB", help=DB_HELP)
     add_anchor_options(p)
     p.set_defaults(run=_cmd_verify)
+    add_deep_option(p)
 
     add_copy_command(sub)
     add_report_commands(sub)
@@ -140,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (LedgerError, RulesError) as exc:  # a RulesError names its file and key path
         print(f"scoreledger: {visible(scrub(str(exc)))}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_DAMAGE if is_damage(exc) else EXIT_USAGE
     except sqlite3.DatabaseError as exc:
         # The file or its disk, not scoreledger: read-only, full, locked past the timeout,
         # damaged pages (by SQLite's error code). A write in progress was rolled back.
@@ -169,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except Exception as exc:
+        damage = stored_damage(getattr(args, "db", None))
+        if damage is not None:
+            print(f"scoreledger: {visible(scrub(damage))}", file=sys.stderr)
+            return EXIT_DAMAGE
         print(
             f"scoreledger: internal error: {type(exc).__name__}: {scrub(str(exc))} "
             "(please report it with the command that caused it)",
