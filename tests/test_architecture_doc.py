@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "architecture.md"
-LAYERS = ("vocabulary", "rules", "ledger", "projections", "scoreledger")
+LAYERS = ("vocabulary", "rules", "ledger", "projections", "scoreledger", "scoreledger_start")
 OURS = "|".join(LAYERS)
 
 

@@ -1,6 +1,8 @@
 """The packages form layers that only point down, and no module imports itself in a circle.
 
-vocabulary ← rules ← ledger ← projections ← scoreledger (the application). The walk
+vocabulary ← rules ← ledger ← projections ← scoreledger (the application) ← the start-up
+(``scoreledger_start``, which the console script runs, and each package's ``__main__``,
+which ``python -m`` runs: entry points that nothing imports). The walk
 reads every import of every module under ``src/``: at module level, inside functions,
 under ``TYPE_CHECKING``, and ``importlib.import_module`` / ``__import__`` calls. An
 import whose target it cannot read (a computed name) fails the test too: a layer rule
@@ -15,7 +17,15 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-LAYERS = ("vocabulary", "rules", "ledger", "projections", "scoreledger")
+LAYERS = ("vocabulary", "rules", "ledger", "projections", "scoreledger", "scoreledger_start")
+START = LAYERS[-1]
+
+
+def layer(module: str) -> int:
+    """The layer a module belongs to: a package's ``__main__`` is an entry point, the top."""
+    if module.endswith(".__main__"):
+        return LAYERS.index(START)
+    return LAYERS.index(module.split(".")[0])
 
 
 def module_name(path: Path) -> str:
@@ -26,7 +36,11 @@ def module_name(path: Path) -> str:
 
 
 def modules() -> dict[str, Path]:
-    found = {module_name(p): p for p in SRC.rglob("*.py") if p.relative_to(SRC).parts[0] in LAYERS}
+    found = {
+        module_name(p): p
+        for p in SRC.rglob("*.py")
+        if p.relative_to(SRC).with_suffix("").parts[0] in LAYERS
+    }
     assert set(LAYERS) <= set(found), "a layer package is missing"
     return found
 
@@ -88,9 +102,21 @@ def test_every_import_points_down_or_sideways_within_its_layer() -> None:
         f"{name}:{line} imports {target}"
         for name, edges in graph().items()
         for target, line in edges
-        if LAYERS.index(target.split(".")[0]) > LAYERS.index(name.split(".")[0])
+        if layer(target) > layer(name)
     ]
     assert upward == []
+
+
+def test_nothing_imports_an_entry_point() -> None:
+    # The start-up layer is only run: an import of it would run its check (or python -m's
+    # module) as a side effect of importing the library.
+    entry = [
+        f"{name}:{line} imports {target}"
+        for name, edges in graph().items()
+        for target, line in edges
+        if layer(target) == layer(START) and layer(name) != layer(START)
+    ]
+    assert entry == []
 
 
 def test_no_module_imports_itself_through_a_circle() -> None:

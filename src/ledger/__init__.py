@@ -15,27 +15,31 @@ from typing import TYPE_CHECKING, Any
 
 # Cheap (attrs only): imported now, so the Hypothesis hook and rules stay light.
 from .errors import InputError, LedgerError, Location, Problem
-from .events import (
-    EVENT_TYPES,
-    Absence,
-    Activity,
-    Adjustment,
-    Adoption,
-    AnyEvent,
-    Assessment,
-    Event,
-    Instruction,
-    Ranking,
-    Recorded,
-    Retraction,
-    Submission,
-    UnitChanged,
-    UnitRegistered,
-    Veto,
-)
 
 # The rest pulls in cattrs and sqlite-utils (~0.2 s): loaded on first use (PEP 562), so
 # `scoreledger --version` and an `import hypothesis` that runs our hook do not pay for it.
+# The events too, though cheap: they read vocabulary's codes, and `python -m ledger` must
+# reach scoreledger_start's check of that name before anything imports it.
+_EVENTS = frozenset(
+    {
+        "EVENT_TYPES",
+        "Absence",
+        "Activity",
+        "Adjustment",
+        "Adoption",
+        "AnyEvent",
+        "Assessment",
+        "Event",
+        "Instruction",
+        "Ranking",
+        "Recorded",
+        "Retraction",
+        "Submission",
+        "UnitChanged",
+        "UnitRegistered",
+        "Veto",
+    }
+)
 _CODEC = frozenset({"CST", "canonical_json", "parse_time", "structure", "unstructure"})
 _INTEGRITY = frozenset({"VerifyReport"})
 _JSONL = frozenset({"read_jsonl", "write_jsonl"})
@@ -43,6 +47,24 @@ _STORE = frozenset({"AppendResult", "Head", "Ledger", "new_event_id"})
 
 if TYPE_CHECKING:
     from .codec import CST, canonical_json, parse_time, structure, unstructure
+    from .events import (
+        EVENT_TYPES,
+        Absence,
+        Activity,
+        Adjustment,
+        Adoption,
+        AnyEvent,
+        Assessment,
+        Event,
+        Instruction,
+        Ranking,
+        Recorded,
+        Retraction,
+        Submission,
+        UnitChanged,
+        UnitRegistered,
+        Veto,
+    )
     from .integrity import VerifyReport
     from .jsonl import read_jsonl, write_jsonl
     from .store import AppendResult, Head, Ledger, new_event_id
@@ -51,7 +73,11 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # Literal imports (not import_module of a computed name): the layer test can read them.
     module: ModuleType
-    if name in _CODEC:
+    if name in _EVENTS:
+        from . import events
+
+        module = events
+    elif name in _CODEC:
         from . import codec
 
         module = codec
@@ -75,8 +101,11 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_CODEC, *_INTEGRITY, *_JSONL, *_STORE})
+    return sorted({*globals(), *_EVENTS, *_CODEC, *_INTEGRITY, *_JSONL, *_STORE})
 
+
+# Read by scoreledger_start (without importing us): this package is scoreledger's own.
+__distribution__ = "scoreledger"
 
 __all__ = [
     "CST",

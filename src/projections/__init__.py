@@ -38,6 +38,9 @@ from .model import (
 )
 from .periods import Period, parse_period
 
+# Read by scoreledger_start (without importing us): this package is scoreledger's own.
+__distribution__ = "scoreledger"
+
 __all__ = [
     "BadPeriod",
     "Board",

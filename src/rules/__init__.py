@@ -51,6 +51,9 @@ from rules.model import (
     overridable_fields,
 )
 
+# Read by scoreledger_start (without importing us): this package is scoreledger's own.
+__distribution__ = "scoreledger"
+
 __all__ = [
     "CAP_WINDOWS",
     "CLAUSE_KINDS",

@@ -1,5 +1,5 @@
-"""``python -m scoreledger`` runs the command line."""
+"""``python -m scoreledger`` runs the command line, through the start-up's name check."""
 
-from .cli import run
+from scoreledger_start import main
 
-run()
+main()
