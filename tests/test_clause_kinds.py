@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import rules
-from rules import AdoptionClause, GateClause, PointsRuleset, RulesError
+from rules import AdoptionClause, DeadlineClause, GateClause, PointsRuleset, RulesError
 from rules.loader import parse_ruleset
 from scenario_helpers import (
     activity,
@@ -94,6 +94,19 @@ def test_a_field_of_another_kind_is_refused_naming_the_fields_this_kind_has() ->
     # A key no kind has stays an unknown key, listing this kind's fields.
     assert 'clauses[2]: unknown key "pionts" (valid: id, section' in refused(
         on_clause(2, pionts="1")
+    )
+
+
+def test_a_deadline_has_no_urgent_of_its_own() -> None:
+    # Only an urgent submission carries incident_at, so a deadline reads urgent ones alone:
+    # urgent = false could never fire, urgent = true said nothing (found by
+    # tests/properties/test_every_field_counts.py). The field is refused like any other.
+    assert dalian_data()["clauses"][11]["id"] == "urgent.deadline"
+    fields = ", ".join(rules.clause_fields(DeadlineClause))
+    assert "urgent" not in rules.clause_fields(DeadlineClause)
+    assert refused(on_clause(11, urgent=True)) == (
+        'dalian-2011.toml: clauses[11].urgent: not used by a clause on "deadline" '
+        f"(its fields: {fields})"
     )
 
 

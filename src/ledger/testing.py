@@ -943,7 +943,7 @@ _MIX = {
         "instruction": 2,
         "activity": 2,
         "veto": 1,
-        "ranking": 1,
+        "ranking": 2,
         "adjustment": 2,
         "assessment": 1,
         "absence": 1,
@@ -1110,9 +1110,22 @@ class _Builder:
 
     def ranking(self) -> None:
         draw = self.draw
-        year = self.year - (1 if _one_in(draw, 5) else 0)
-        source = _pick(draw, _RANKING_SOURCES)
-        self.add(_mk_ranking(draw, self.new_id(), self.at(), self.unit(), year, source))
+        earlier = [e for e in self.events if e["type"] == "ranking"]
+        if earlier and _one_in(draw, 3):
+            # The same unit on the same list of the same year again (a corrected or a second
+            # published ranking): what a clause's once = "year" is there for.
+            last = _pick(draw, earlier)
+            unit, year, source = last["unit"], last["year"], last["source"]
+        else:
+            unit = self.ranked_unit()
+            year = self.year - (1 if _one_in(draw, 5) else 0)
+            source = _pick(draw, _RANKING_SOURCES)
+        self.add(_mk_ranking(draw, self.new_id(), self.at(), unit, year, source))
+
+    def ranked_unit(self) -> str:
+        """Mostly a unit of a kind the ruleset assesses: the kind a ranking ranks."""
+        assessed = [u for u in self.units if self.kind[u] in _assessed_kinds(self.ruleset)]
+        return _pick(self.draw, assessed) if assessed and not _one_in(self.draw, 3) else self.unit()
 
     def adjustment(self) -> None:
         scope = _pick(self.draw, (None, None, None, self.ruleset, *_SHIPPED, _FOREIGN_RULESET))
@@ -1234,7 +1247,8 @@ def ledgers(
     A ledger holds, in this order: the units (parents first); then, mixed, submissions
     (some in bursts of up to 30 by one unit in one quarter, past dalian-2011's cap),
     adoptions and instructions of submitted items (``unit`` left out or the submitter's)
-    or of items never submitted (``unit`` named), activities, rankings, vetoes,
+    or of items never submitted (``unit`` named), activities, rankings (mostly of
+    units of an assessed kind, some repeating a unit's list and year), vetoes,
     adjustments (some scoped to a ruleset), assessments within the item maxima on one
     table per unit, absences, retractions of earlier events (never of a unit
     registration or a retraction, never twice), re-submissions of retracted items, and

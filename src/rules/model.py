@@ -166,13 +166,19 @@ class GateClause(BaseClause):
 
 @attrs.frozen(kw_only=True)
 class DeadlineClause(BaseClause):
-    """A derived veto: a submission reported more than `hours` after its incident."""
+    """A derived veto: an urgent submission reported more than `hours` after its incident.
+
+    Only an urgent submission carries ``incident_at`` (``ledger.validate``), so the kind
+    reads urgent ones alone: ``urgent`` is fixed, not a field a file may set (``urgent =
+    false`` could never fire, and leaving it out would change nothing).
+    """
 
     on: Literal["deadline"] = "deadline"
     hours: Decimal  # the allowed delay
     veto_reason: str  # the reason of the derived veto
-    urgent: bool | None = None  # the submission must (not) be urgent
-    commissioned: bool | None = None
+    commissioned: bool | None = None  # the submission must (not) be commissioned
+
+    urgent: ClassVar[bool] = True
     categories: tuple[str, ...] = ()
 
 

@@ -12,7 +12,7 @@ size and spelling, wrong types, the wrong cap windows, chains that loop.
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import rules
 from rules.revision import checklist_clause_ids
 from scoreledger.render.rules import render_show
+from toml_text import toml_text
 
 SHIPPED = rules.shipped_ids()
 
@@ -36,50 +37,6 @@ def _clause_ids(ref: str) -> list[str]:
 CLAUSES = sorted({cid for ref in SHIPPED for cid in _clause_ids(ref)})
 FIELDS = ["points", "single", "combined", "cap", "cap_per", "per_absence", "on", "sentence"]
 KINDS = ["city", "county", "department", "grassroots", "industry_union", "office", "moon"]
-
-# -- TOML text ---------------------------------------------------------------------------
-
-
-def _string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
-    out = []
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return "{" + ", ".join(f"{_string(k)} = {_value(v)}" for k, v in value.items()) + "}"
-
-
-def toml_text(document: dict[str, Any], headers: bool) -> str:
-    """`document` as TOML; with `headers`, a table of tables as ``[a."b"]`` sections."""
-    lines, sections = [], []
-    for key, value in document.items():
-        nested = isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
-        if headers and nested and value:
-            for sub, table in value.items():
-                sections.append(f"\n[{_string(key)}.{_string(sub)}]")
-                sections += [f"{_string(k)} = {_value(v)}" for k, v in table.items()]
-        else:
-            lines.append(f"{_string(key)} = {_value(value)}")
-    return "\n".join(lines + sections) + "\n"
-
 
 # -- values a hand writes ----------------------------------------------------------------
 

@@ -188,10 +188,12 @@ _CONDITION_WORDS: tuple[tuple[str, _Say, _Say], ...] = (
         lambda v: f"rank ≤ {v}",
         lambda v: f"前 {v} 名",
     ),
+    # A deadline reads urgent submissions only (only they carry incident_at): said here,
+    # as its fixed urgent is no field.
     (
         "hours",
-        lambda v: f"more than {v} h after the incident",
-        lambda v: f"事发 {v} 小时之后报送",
+        lambda v: f"urgent; more than {v} h after the incident",
+        lambda v: f"紧急信息; 事发 {v} 小时之后报送",
     ),
     (
         "veto_reason",
