@@ -22,6 +22,7 @@ import pytest
 
 from backends import Backend, Server
 from ledger import Ledger
+from ledger.builders import adopt, changed, reg, retract, sub
 from projections import diff, explain, score
 from projections.keep import CODE_VERSION, Projection
 from projections.periods import parse_period
@@ -31,23 +32,19 @@ from rules import load
 from scoreledger.render.reports import board_data, explain_data, to_json
 
 UNITS: list[dict[str, Any]] = [
-    {"id": "u-city", "type": "unit_registered", "at": "2011-06-02", "unit": "city",
-     "name": "大连市总工会", "kind": "city"},
-    {"id": "u-a", "type": "unit_registered", "at": "2011-06-02", "unit": "a",
-     "name": "甲区总工会", "kind": "county", "parent": "city"},
-    {"id": "u-b", "type": "unit_registered", "at": "2011-06-02", "unit": "b",
-     "name": "乙区总工会", "kind": "county", "parent": "city"},
-    {"id": "u-pa", "type": "unit_registered", "at": "2011-06-02", "unit": "pa",
-     "name": "甲直报点", "kind": "direct_report", "parent": "a"},
-]  # fmt: skip
+    reg("city", "大连市总工会", "city", at="2011-06-02"),
+    reg("a", "甲区总工会", "county", parent="city", at="2011-06-02"),
+    reg("b", "乙区总工会", "county", parent="city", at="2011-06-02"),
+    reg("pa", "甲直报点", "direct_report", parent="a", at="2011-06-02"),
+]
 
 
 def _sub(i: int, unit: str, at: str) -> dict[str, Any]:
-    return {"id": f"s{i}", "type": "submission", "at": at, "unit": unit, "info": f"I{i}"}
+    return sub(f"s{i}", unit, f"I{i}", at, title=None)
 
 
 def _adopt(i: int, outlet: str, at: str) -> dict[str, Any]:
-    return {"id": f"a{i}", "type": "adoption", "at": at, "info": f"I{i}", "outlet": outlet}
+    return adopt(f"a{i}", f"I{i}", outlet, at)
 
 
 def _events() -> list[dict[str, Any]]:
@@ -131,8 +128,7 @@ def test_late_dated_submission_reallocates_the_cap(ledger: Ledger) -> None:
 
 def test_retraction_of_a_checkpointed_event(ledger: Ledger) -> None:
     _check(ledger)
-    ledger.append({"id": "r1", "type": "retraction", "at": "2011-09-10", "target": "a22",
-                   "reason": "错录"})  # fmt: skip
+    ledger.append(retract("r1", "a22", "2011-09-10", "错录"))
     assert "caught up" in _check(ledger)
     assert "a22" not in {e for line in score(ledger, "dalian-2011", "2011Q3").unit("b").lines
                          for e in line.events}  # fmt: skip
@@ -142,8 +138,7 @@ def test_retraction_of_a_checkpointed_event(ledger: Ledger) -> None:
 def test_unit_changed_after_the_checkpoint_reruns_every_group(ledger: Ledger) -> None:
     _check(ledger)
     # pa moves under b: its points are handed to b from the change on.
-    ledger.append({"id": "c1", "type": "unit_changed", "at": "2011-08-15", "unit": "pa",
-                   "parent": "b"})  # fmt: skip
+    ledger.append(changed("c1", "pa", "2011-08-15", parent="b"))
     ledger.append(_adopt(30, "city.party_committee", "2011-09-03") | {"id": "a30b"})
     said = _check(ledger)
     assert "every group re-run" in said
@@ -155,8 +150,7 @@ def test_an_item_resubmitted_by_another_unit_joins_their_groups(ledger: Ledger) 
     _check(ledger)
     # b's item I22 (adopted for b) is retracted and submitted again by a: the standing
     # submission of I22 is now a's, and the info links the two units' groups.
-    ledger.append({"id": "r2", "type": "retraction", "at": "2011-09-05", "target": "s22",
-                   "reason": "报错单位"})  # fmt: skip
+    ledger.append(retract("r2", "s22", "2011-09-05", "报错单位"))
     _check(ledger)
     ledger.append(_sub(22, "a", "2011-09-06T09:00") | {"id": "s22b"})
     _check(ledger)

@@ -117,7 +117,7 @@ def assess(
     at: str,
     score_: str,
     self_score: str | None = None,
-    assessor: str = "市总考核组",
+    assessor: str | None = "市总考核组",
     **fields: Any,
 ) -> Event:
     return event(

@@ -41,6 +41,7 @@ from rules.checks import (
 from rules.clauses import register_clause_hook, validate_clause
 from rules.errors import RulesError, UnknownRuleset
 from rules.model import (
+    Category,
     ChecklistRuleset,
     Clause,
     InfoEvidence,
@@ -163,39 +164,32 @@ def _is_homogeneous_tuple(type_: Any) -> bool:
     return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-def _tuple_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
-    inner = homogenous_tuple_structure_factory(type_, converter)
+def _guarded(
+    inner: Callable[[Any, Any], Any], accepted: type | tuple[type, ...], expected: str
+) -> Callable[[Any, Any], Any]:
+    """`inner`, run only on a value of the TOML type it structures: left alone, cattrs would
+    iterate a string into a tuple of characters, or call .keys() on an array or a string
+    and say "unknown error"."""
 
     def structure(value: object, target: Any) -> Any:
-        # cattrs would happily iterate a string into a tuple of characters.
-        if not isinstance(value, list | tuple):
-            raise BadValue(f"expected an array, got {describe(value)}")
+        if not isinstance(value, accepted):
+            raise BadValue(f"expected {expected}, got {describe(value)}")
         return inner(value, target)
 
     return structure
+
+
+def _tuple_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    inner = homogenous_tuple_structure_factory(type_, converter)
+    return _guarded(inner, (list, tuple), "an array")
 
 
 def _mapping_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
-    inner = mapping_structure_factory(type_, converter)
-
-    def structure(value: object, target: Any) -> Any:
-        if not isinstance(value, dict):
-            raise BadValue(f"expected a table, got {describe(value)}")
-        return inner(value, target)
-
-    return structure
+    return _guarded(mapping_structure_factory(type_, converter), dict, "a table")
 
 
 def _record_hook_factory(type_: Any, converter: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
-    inner = make_dict_structure_fn(type_, converter)
-
-    def structure(value: object, target: Any) -> Any:
-        # cattrs would call .keys() on an array or a string and say "unknown error".
-        if not isinstance(value, dict):
-            raise BadValue(f"expected a table, got {describe(value)}")
-        return inner(value, target)
-
-    return structure
+    return _guarded(make_dict_structure_fn(type_, converter), dict, "a table")
 
 
 def _is_literal(type_: Any) -> bool:
@@ -478,52 +472,57 @@ def _validate_checklist(ruleset: ChecklistRuleset, name: str) -> None:
         if table.id in table_ids:
             fail(name, f"{t_path}.id", f'"{table.id}" is already tables[{table_ids[table.id]}]')
         table_ids[table.id] = t_index
-        check_text(name, f"{t_path}.title", table.title)
-        if not table.categories:
-            fail(name, f"{t_path}.categories", "a table needs at least one category")
-        numbers: set[int] = set()
-        items: set[str] = set()
-        for c_index, category in enumerate(table.categories):
-            c_path = f"{t_path}.categories[{c_index}]"
-            if category.number in numbers:
-                fail(name, f"{c_path}.number", f"category {category.number} appears twice")
-            numbers.add(category.number)
-            check_text(name, f"{c_path}.name", category.name)
-            check_not_negative(name, f"{c_path}.max", category.max)
-            if not category.items:
-                fail(name, f"{c_path}.items", "a category needs at least one item")
-            for i_index, item in enumerate(category.items):
-                i_path = f"{c_path}.items[{i_index}]"
-                if not item.number.startswith(f"{category.number}."):
-                    fail(
-                        name,
-                        f"{i_path}.number",
-                        f'"{item.number}" does not start with its category number '
-                        f'"{category.number}."',
-                    )
-                if item.number in items:
-                    fail(name, f"{i_path}.number", f'"{item.number}" appears twice in {table.id}')
-                items.add(item.number)
-                check_text(name, f"{i_path}.text", item.text)
-                check_not_negative(name, f"{i_path}.max", item.max)
-                check_not_negative(name, f"{i_path}.per_absence", item.per_absence)
-                if item.info is not None:
-                    _validate_info(item.info, name, f"{i_path}.info")
-            # The printed category and table maxima are sums: a mismatch is a typo.
-            item_sum = sum((item.max for item in category.items), Decimal(0))
-            if item_sum != category.max:
-                fail(
-                    name,
-                    f"{c_path}.max",
-                    f"{category.max} is not the sum of its items ({item_sum})",
-                )
-        category_sum = sum((category.max for category in table.categories), Decimal(0))
-        if category_sum != table.total:
+        _validate_table(table, name, t_path)
+
+
+def _validate_table(table: Table, name: str, t_path: str) -> None:
+    check_text(name, f"{t_path}.title", table.title)
+    if not table.categories:
+        fail(name, f"{t_path}.categories", "a table needs at least one category")
+    numbers: set[int] = set()
+    items: set[str] = set()
+    for c_index, category in enumerate(table.categories):
+        c_path = f"{t_path}.categories[{c_index}]"
+        if category.number in numbers:
+            fail(name, f"{c_path}.number", f"category {category.number} appears twice")
+        numbers.add(category.number)
+        _validate_category(category, table.id, items, name, c_path)
+        _check_sum(name, f"{c_path}.max", category.max, [i.max for i in category.items], "items")
+    maxima = [category.max for category in table.categories]
+    _check_sum(name, f"{t_path}.total", table.total, maxima, "categories")
+
+
+def _check_sum(name: str, path: str, stated: Decimal, parts: list[Decimal], what: str) -> None:
+    # The printed category and table maxima are sums: a mismatch is a typo.
+    total = sum(parts, Decimal(0))
+    if total != stated:
+        fail(name, path, f"{stated} is not the sum of its {what} ({total})")
+
+
+def _validate_category(
+    category: Category, table_id: str, items: set[str], name: str, c_path: str
+) -> None:
+    """One category's own fields and its items (`items`: the table's numbers so far)."""
+    check_text(name, f"{c_path}.name", category.name)
+    check_not_negative(name, f"{c_path}.max", category.max)
+    if not category.items:
+        fail(name, f"{c_path}.items", "a category needs at least one item")
+    for i_index, item in enumerate(category.items):
+        i_path = f"{c_path}.items[{i_index}]"
+        if not item.number.startswith(f"{category.number}."):
             fail(
                 name,
-                f"{t_path}.total",
-                f"{table.total} is not the sum of its categories ({category_sum})",
+                f"{i_path}.number",
+                f'"{item.number}" does not start with its category number "{category.number}."',
             )
+        if item.number in items:
+            fail(name, f"{i_path}.number", f'"{item.number}" appears twice in {table_id}')
+        items.add(item.number)
+        check_text(name, f"{i_path}.text", item.text)
+        check_not_negative(name, f"{i_path}.max", item.max)
+        check_not_negative(name, f"{i_path}.per_absence", item.per_absence)
+        if item.info is not None:
+            _validate_info(item.info, name, f"{i_path}.info")
 
 
 def _validate_info(info: InfoEvidence, name: str, path: str) -> None:
