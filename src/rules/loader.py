@@ -25,7 +25,7 @@ import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_mapping, mapping_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from rules.checks import (
     BadValue,
@@ -44,6 +44,7 @@ from rules.model import (
     Category,
     ChecklistRuleset,
     Clause,
+    DeadlineClause,
     InfoEvidence,
     PointsRuleset,
     Ruleset,
@@ -276,6 +277,12 @@ def _make_plain_converter() -> cattrs.Converter:
         lambda type_, conv: (
             lambda value: [conv.unstructure(item, get_args(type_)[0]) for item in value]
         ),
+    )
+    plain_deadline = make_dict_unstructure_fn(DeadlineClause, converter)
+    # A deadline reads urgent submissions only: that is part of what the clause says, so
+    # its plain form (and the ruleset's fingerprint) keeps saying it, though no file may.
+    converter.register_unstructure_hook(
+        DeadlineClause, lambda clause: {**plain_deadline(clause), "urgent": clause.urgent}
     )
     return converter
 
