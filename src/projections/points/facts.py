@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -37,6 +39,6 @@ class Piece:
     group: str | None = None  # submission clauses: one line per (clause, cap window)
 
 
-def business_order(fact: Fact) -> tuple[str, int]:
-    """Business time, then log order: the order caps and 'the earliest' are judged in."""
-    return (fact.at, fact.seq)
+#: Business time, then log order: the order caps and 'the earliest' are judged in
+#: (``(fact.at, fact.seq)``, built in C: sorting a year of facts calls it once a fact).
+business_order: Callable[[Fact], tuple[str, int]] = attrgetter("at", "seq")

@@ -18,8 +18,9 @@ from .state import PointsState, flags_match
 def score_submissions(state: PointsState, live: list[Fact]) -> None:
     """Every submission clause over the live submissions; the rest stay unscored (principle 8)."""
     scored: set[str] = set()
+    in_order = sorted(live, key=business_order)  # once for every clause
     for clause in state.clauses(SubmissionClause):
-        _score_clause(state, clause, live, scored)
+        _score_clause(state, clause, in_order, scored)
     for fact in live:
         if fact.id not in scored and state.period.contains(fact.day):
             what = "commissioned" if fact.p.get("commissioned") else fact.p.get("category")
@@ -30,10 +31,11 @@ def score_submissions(state: PointsState, live: list[Fact]) -> None:
 
 
 def _score_clause(
-    state: PointsState, clause: SubmissionClause, live: list[Fact], scored: set[str]
+    state: PointsState, clause: SubmissionClause, in_order: list[Fact], scored: set[str]
 ) -> None:
+    """One clause over the live submissions, given in business order (caps are taken so)."""
     opens = state.caps.opens(clause)
-    for fact in sorted(live, key=business_order):
+    for fact in in_order:
         if fact.day < opens or not flags_match(clause, fact):
             continue
         if not state.applies(clause, fact.unit, fact.at):

@@ -14,6 +14,8 @@ from .safe import visible
 
 def display_width(text: str) -> int:
     """Terminal columns of `text`: wide and full-width characters count 2, combining marks 0."""
+    if text.isascii():  # no ASCII character is wide or combining
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char):
@@ -162,22 +164,25 @@ def wrap_words(text: str, width: int, hang: str = "", *, cjk: bool = True) -> li
     word alone is longer than the line. Spacing within a line is kept (a padded column
     stays aligned); nothing is dropped."""
     lines: list[str] = []
-    line = ""
+    # Widths add up character by character: the line's is kept, not measured again for
+    # every token (an explain of a few thousand events wraps a few thousand lines).
+    line, used, hung = "", 0, display_width(hang)
     for space, token in _tokens(text) if cjk else _SPACED.findall(text):
-        candidate = line + space + token
-        if display_width(candidate) <= width or not line.strip():
-            line = candidate
+        size = display_width(token)
+        if used + display_width(space) + size <= width or not line.strip():
+            line, used = line + space + token, used + display_width(space) + size
         else:
             lines.append(line.rstrip())
-            line = hang + token
-        while display_width(line) > width:  # one token longer than a line: cut it
-            room = width - display_width(line) + display_width(token)
+            line, used = hang + token, hung + size
+        while used > width:  # one token longer than a line: cut it
+            room = width - used + size
             if room <= 0:
                 break
             first = _cut(token, room)[0]
             lines.append(line[: len(line) - len(token)] + first)
             token = token[len(first) :]
-            line = hang + token
+            size = display_width(token)
+            line, used = hang + token, hung + size
     return [*lines, line]
 
 
