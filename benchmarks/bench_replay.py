@@ -1,39 +1,46 @@
-"""Replay benchmark: score a dalian-2011 year of N events against a raw sqlite3 fold.
+"""Replay benchmark: score a dalian-2011 year of N events against a raw floor and a peer.
 
 Not a test. Run::
 
     python benchmarks/bench_replay.py --events 1000000 --out /tmp/bench
 
 It builds (or reuses) a ledger of N generated events in one year (2012: units,
-submissions, adoptions at every level, instructions, a few retractions and
-vetoes), then measures in the same process:
+submissions, adoptions at every level, instructions, a few retractions), then runs each
+phase in a fresh child process (started by ``/usr/bin/time``, which gives its peak RSS),
+``--repeat`` times alternating, and keeps the fastest wall time of each:
 
-* the floor: ``SELECT type, unit, payload`` + ``json.loads`` + a dict fold
-  (points per unit by type) over the same rows, plain sqlite3;
-* ``projections.score(ledger, "dalian-2011", "2012")``.
+* floor: ``SELECT type, unit, payload`` + ``json.loads`` + a dict fold (points per unit
+  by type) over the same rows, plain sqlite3;
+* the peer (``peer_eventsourcing``, the `eventsourcing` library, a benchmark-only
+  dependency): its batched append of the same events into its SQLite store, and an
+  Application replaying them through the same fold;
+* ``import``: ``Ledger.open(path, create=True).append_many(...)`` of the same events;
+* the command line, cold (the kept projection dropped first, so the command builds it):
+  ``score --format json``, ``score`` (text), ``explain --unit c01``; and ``score`` of the
+  first quarter (events after it are read but not kept).
 
-Figures are ratios to the floor, since these machines are noisy. Peak memory
-is read per phase in a child process (``ru_maxrss``), so the replay's own
-footprint is visible, and it is reported for several log sizes to show it
-does not grow with the part of the log the period does not need.
+Every figure is a child's whole wall time (interpreter start-up included, for the floor
+and the peer too), so the ratios compare like with like. These machines are noisy: read
+the ratios of one run, not the seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
-import resource
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from ledger import Ledger
-from projections import score
 
 OUTLETS = (
     "city.union.bulletin",
@@ -157,28 +164,43 @@ def floor(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def replay(path: Path, period: str = "2012") -> float:
-    start = time.perf_counter()
-    with Ledger.open(path) as ledger:
-        score(ledger, "dalian-2011", period)
-    return time.perf_counter() - start
+def _phase(name: str, path: Path, n: int) -> None:  # runs in a child process
+    if name == "floor":
+        floor(path)
+    elif name == "import":
+        target = path.with_name(f"import-{n}.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        build(target, n)
+    elif name.startswith("es-"):
+        import peer_eventsourcing as peer
+
+        store = path.with_name(f"es-{n}.sqlite")
+        if name == "es-append":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{store}{suffix}").unlink(missing_ok=True)
+            peer.append(store, generate(n))
+        else:
+            peer.replay(store)
 
 
-def _peak_of(target, path: Path, queue) -> None:  # runs in a child process
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    target(path)
-    queue.put((before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+def _child(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a child process started by /usr/bin/time."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        wall = time.perf_counter() - start
+        return wall, int(rss.read().split()[-1]) / 1024
 
 
-def peak_mib(target, path: Path) -> float:
-    """Peak resident memory (MiB) of a child process that runs `target(path)`."""
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_peak_of, args=(target, path, queue))
-    child.start()
-    _before, after = queue.get()
-    child.join()
-    return after / 1024
+def _cli(path: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "scoreledger", args[0], str(path), *args[1:]]
 
 
 def main() -> None:
@@ -186,35 +208,72 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scoreledger-bench"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"replay-{args.events}.sqlite"
+    if args.phase:
+        _phase(args.phase, path, args.events)
+        return
     built = build(path, args.events)
     rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM events").fetchone()[0]
     print(
         f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
         f"{os.cpu_count()} cpus; {rows:,} events" + (f" (built in {built:.0f} s)" if built else "")
     )
-    floors = [floor(path) for _ in range(args.repeat)]
-    replays = [replay(path) for _ in range(args.repeat)]
-    f, r = min(floors), min(replays)
-    print(f"floor  SELECT+json.loads+fold: {f:7.2f} s  {rows / f:>10,.0f} rows/s")
-    print(
-        f"replay dalian-2011 2012:     {r:7.2f} s  {rows / r:>10,.0f} events/s  "
-        f"({r / f:.1f}x the floor)"
-    )
-    print(
-        f"peak RSS: floor {peak_mib(floor, path):.0f} MiB, replay {peak_mib(replay, path):.0f} MiB"
-    )
-    quarter = min(replay_quarter(path) for _ in range(args.repeat))
-    print(
-        f"replay dalian-2011 2012Q1:   {quarter:7.2f} s  ({quarter / f:.1f}x the floor; "
-        "events after the period are read but not kept)"
-    )
-
-
-def replay_quarter(path: Path) -> float:
-    return replay(path, "2012Q1")
+    me = [sys.executable, str(Path(__file__).resolve())]
+    common = ["--events", str(args.events), "--out", str(args.out)]
+    drop = _cli(path, "projections", "--drop")
+    ruleset = ("--ruleset", "dalian-2011")
+    phases: dict[str, tuple[list[str] | None, list[str]]] = {
+        "floor: SELECT + json.loads + fold": (None, [*me, "--phase", "floor", *common]),
+        "eventsourcing: batched append": (None, [*me, "--phase", "es-append", *common]),
+        "eventsourcing: replay + fold": (None, [*me, "--phase", "es-replay", *common]),
+        "import (append_many)": (None, [*me, "--phase", "import", *common]),
+        "cold score --format json": (
+            drop,
+            _cli(path, "score", *ruleset, "--period", "2012", "--format", "json"),
+        ),
+        "cold score (text)": (drop, _cli(path, "score", *ruleset, "--period", "2012")),
+        "cold explain --unit c01": (
+            drop,
+            _cli(path, "explain", *ruleset, "--period", "2012", "--unit", "c01"),
+        ),
+        "cold score 2012Q1 (text)": (drop, _cli(path, "score", *ruleset, "--period", "2012Q1")),
+        "python -c pass (start-up)": (None, [sys.executable, "-c", "pass"]),
+    }
+    seconds: dict[str, list[float]] = defaultdict(list)
+    peak: dict[str, float] = defaultdict(float)
+    for _ in range(args.repeat):
+        for name, (before, command) in phases.items():
+            if before is not None:
+                subprocess.run(before, check=True, stdout=subprocess.DEVNULL)
+            wall, rss = _child(command)
+            seconds[name].append(wall)
+            peak[name] = max(peak[name], rss)
+    best = {name: min(times) for name, times in seconds.items()}
+    f = best["floor: SELECT + json.loads + fold"]
+    es = best["eventsourcing: replay + fold"]
+    width = max(map(len, best))
+    for name, wall in best.items():
+        print(
+            f"{name:<{width}}  {wall:8.2f} s  {wall / f:6.2f}x floor  {wall / es:6.2f}x es replay"
+            f"  peak {peak[name]:6.0f} MiB"
+        )
+    imp, es_append = best["import (append_many)"], best["eventsourcing: batched append"]
+    summary = {
+        "events": rows,
+        "seconds": {k: round(v, 3) for k, v in best.items()},
+        "peak RSS MiB": {k: round(v) for k, v in peak.items()},
+        "cold score json / floor": round(best["cold score --format json"] / f, 2),
+        "cold score json / eventsourcing replay": round(best["cold score --format json"] / es, 2),
+        "cold explain / cold score (text)": round(
+            best["cold explain --unit c01"] / best["cold score (text)"], 2
+        ),
+        "import rate / eventsourcing batched append rate": round(es_append / imp, 2),
+    }
+    (args.out / f"replay-{args.events}.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":
