@@ -25,6 +25,7 @@ from ledger import Ledger
 from ledger.builders import adopt, changed, reg, retract, sub
 from projections import diff, explain, score
 from projections.keep import CODE_VERSION, Projection
+from projections.model import Lines
 from projections.periods import parse_period
 from projections.state_postgres import LOCK_CLASS
 from projections.state_store import store_for
@@ -349,3 +350,17 @@ def test_one_runner_per_projection_on_postgres(pg_server: Server) -> None:
     assert "caught up from seq 36 to 37" in said[-1]
     with Ledger.open(url) as ledger:
         assert [r[0] for r in ledger.conn.execute("SELECT position FROM projection")] == [37]
+
+
+def test_lines_are_parsed_on_first_use_and_equal_a_replays(ledger: Ledger) -> None:
+    # A body is lines of JSON (the units, then one line per unit's lines): a note holding a
+    # newline must not split it. An adjustment's reason is its line's note.
+    ledger.append({"id": "adj-nl", "type": "adjustment", "at": "2011-08-20", "unit": "a",
+                   "points": "1.5", "reason": "补报\n第二行"})  # fmt: skip
+    _check(ledger)
+    kept = score(ledger, "dalian-2011", "2011Q3").unit("a")
+    full = score(ledger, "dalian-2011", "2011Q3", keep=False).unit("a")
+    assert isinstance(kept.lines, Lines) and not isinstance(full.lines, Lines)
+    assert kept == full and hash(kept.lines) == hash(full.lines)
+    assert [x.note for x in kept.lines if x.clause == "adjustment"] == ["补报\n第二行"]
+    assert kept.lines[-1] == full.lines[-1] and kept.lines[:2] == full.lines[:2]
