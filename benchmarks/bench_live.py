@@ -6,7 +6,8 @@ Not a test. Run::
     python benchmarks/bench_live.py --events 100000 --tree before=/tmp/old/src   # and main
 
 It builds (or reuses) bench_replay's dalian-2011 ledger of N events (one year, 2012), then
-measures, wall time and peak RSS of each child process, median of --repeat runs:
+measures, wall time, CPU time (user + system: less moved by other work on a shared machine) and
+peak RSS of each child process, median of --repeat runs:
 
 * the floors: ``python -c pass`` (process start-up), ``python -c "import projections"``
   and ``python -c "import scoreledger.cli"`` (what every command imports);
@@ -55,21 +56,22 @@ def _env(src: Path | None) -> dict[str, str]:
     return env
 
 
-def _child(args: list[str], src: Path | None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process. The child is started by
-    /usr/bin/time, which reports its peak: a child forked straight from this (large)
-    process would count this process's pages in its own peak."""
+def _child(args: list[str], src: Path | None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process.
+    The child is started by /usr/bin/time, which reports its peak: a child forked straight
+    from this (large) process would count this process's pages in its own peak."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
         subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *args],
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name, *args],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=_env(src),
         )
         wall = time.perf_counter() - start
-        return wall, int(rss.read().split()[-1]) / 1024
+        peak, user, system = rss.read().split()[-3:]
+        return wall, int(peak) / 1024, float(user) + float(system)
 
 
 def _cli(db: Path, *args: str) -> list[str]:
@@ -129,18 +131,25 @@ class Tree:
         self.label, self.src, self.db = label, src, db
         self.seconds: dict[str, list[float]] = {}
         self.rss: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
 
     def run(self, name: str, args: list[str]) -> None:
-        wall, rss = _child(args, self.src)
+        wall, rss, cpu = _child(args, self.src)
         self.seconds.setdefault(name, []).append(wall)
         self.rss.setdefault(name, []).append(rss)
+        self.cpu.setdefault(name, []).append(cpu)
 
     def summary(self) -> dict[str, Any]:
         sec = {k: round(statistics.median(v), 3) for k, v in self.seconds.items()}
         floor = sec["start-up"]
+        cpu = {k: round(statistics.median(v), 3) for k, v in self.cpu.items()}
         return {
             "seconds": sec,
+            "CPU seconds": cpu,
             "peak RSS MiB": {k: round(max(v)) for k, v in self.rss.items()},
+            "score after 10 appends - start-up, CPU": round(
+                cpu["score after 10 appends"] - cpu["start-up"], 3
+            ),
             "score after 10 appends - start-up": round(sec["score after 10 appends"] - floor, 3),
             "explain after 10 appends - start-up": round(
                 sec["explain after 10 appends"] - floor, 3

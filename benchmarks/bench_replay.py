@@ -184,19 +184,20 @@ def _phase(name: str, path: Path, n: int) -> None:  # runs in a child process
             peer.replay(store)
 
 
-def _child(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a child process started by /usr/bin/time."""
+def _child(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of a child started by /usr/bin/time."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
         subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", rss.name, *args],
+            ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name, *args],
             check=True,
             stdout=subprocess.DEVNULL,
             env=env,
         )
         wall = time.perf_counter() - start
-        return wall, int(rss.read().split()[-1]) / 1024
+        peak, user, system = rss.read().split()[-3:]
+        return wall, int(peak) / 1024, float(user) + float(system)
 
 
 def _cli(path: Path, *args: str) -> list[str]:
@@ -243,15 +244,18 @@ def main() -> None:
         "python -c pass (start-up)": (None, [sys.executable, "-c", "pass"]),
     }
     seconds: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     peak: dict[str, float] = defaultdict(float)
     for _ in range(args.repeat):
         for name, (before, command) in phases.items():
             if before is not None:
                 subprocess.run(before, check=True, stdout=subprocess.DEVNULL)
-            wall, rss = _child(command)
+            wall, rss, used = _child(command)
             seconds[name].append(wall)
+            cpu[name].append(used)
             peak[name] = max(peak[name], rss)
     best = {name: min(times) for name, times in seconds.items()}
+    least = {name: min(times) for name, times in cpu.items()}
     f = best["floor: SELECT + json.loads + fold"]
     es = best["eventsourcing: replay + fold"]
     width = max(map(len, best))
@@ -264,6 +268,7 @@ def main() -> None:
     summary = {
         "events": rows,
         "seconds": {k: round(v, 3) for k, v in best.items()},
+        "CPU seconds": {k: round(v, 3) for k, v in least.items()},
         "peak RSS MiB": {k: round(v) for k, v in peak.items()},
         "cold score json / floor": round(best["cold score --format json"] / f, 2),
         "cold score json / eventsourcing replay": round(best["cold score --format json"] / es, 2),
@@ -271,6 +276,17 @@ def main() -> None:
             best["cold explain --unit c01"] / best["cold score (text)"], 2
         ),
         "import rate / eventsourcing batched append rate": round(es_append / imp, 2),
+    }
+    fc, ec = least["floor: SELECT + json.loads + fold"], least["eventsourcing: replay + fold"]
+    summary["CPU ratios"] = {
+        "cold score json / floor": round(least["cold score --format json"] / fc, 2),
+        "cold score json / eventsourcing replay": round(least["cold score --format json"] / ec, 2),
+        "cold explain / cold score (text)": round(
+            least["cold explain --unit c01"] / least["cold score (text)"], 2
+        ),
+        "import rate / eventsourcing batched append rate": round(
+            least["eventsourcing: batched append"] / least["import (append_many)"], 2
+        ),
     }
     (args.out / f"replay-{args.events}.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
