@@ -364,3 +364,23 @@ def test_lines_are_parsed_on_first_use_and_equal_a_replays(ledger: Ledger) -> No
     assert kept == full and hash(kept.lines) == hash(full.lines)
     assert [x.note for x in kept.lines if x.clause == "adjustment"] == ["补报\n第二行"]
     assert kept.lines[-1] == full.lines[-1] and kept.lines[:2] == full.lines[:2]
+
+
+def test_a_late_dated_submission_of_a_handing_unit_moves_its_parents_attribution(
+    ledger: Ledger,
+) -> None:
+    # pa hands its points to a (a direct report): fill pa's 2011Q3 cap, checkpoint, then a
+    # submission of pa dated before all of them takes a place under the cap, so the events
+    # behind a's attribution line from pa change while the totals stay.
+    ledger.append_many([_sub(100 + i, "pa", f"2011-08-{1 + i:02d}T10:00") for i in range(22)])
+    _check(ledger)
+    before = score(ledger, "dalian-2011", "2011Q3").unit("a")
+    ledger.append(_sub(140, "pa", "2011-07-01T08:00"))
+    said = _check(ledger)
+    assert "caught up from seq" in said and "1 events read" in said, said
+    after = score(ledger, "dalian-2011", "2011Q3").unit("a")
+    assert after.total == before.total
+    handed = [x for x in after.lines if x.clause == "attribution" and x.note == "pa"]
+    assert len(handed) == 1 and "s140" in handed[0].events
+    _explains(ledger, "a")
+    _explains(ledger, "pa")
