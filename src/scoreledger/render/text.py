@@ -201,6 +201,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     tokens: list[tuple[str, str]] = []
     for m in _SPACED.finditer(text):
         space, word = m.group(1), m.group(2)
+        if word.isascii():  # no wide character: the word stays whole (event ids, codes)
+            tokens.append((space, word))
+            continue
         pieces: list[str] = []
         for char in word:
             joins = pieces and (
