@@ -137,9 +137,11 @@ def _kept(
     span: Period,
     when: datetime | None,
     log: Log | None,
+    trace_unit: str | None = None,
 ) -> tuple[Scoreboard, Projection, int] | None:
     """The board from the kept projection, with the projection and the seq it stands at;
-    None (after telling `log` why) when the log must be replayed instead."""
+    None (after telling `log` why) when the log must be replayed instead. `trace_unit`:
+    the unit an explain will trace (a group re-run on the way traces it)."""
     say = log or (lambda _text: None)
     if isinstance(loaded, rules.ChecklistRuleset):
         say(f"replayed the log: {loaded.id} is a checklist ruleset (no projection is kept)")
@@ -149,7 +151,8 @@ def _kept(
         say(f"replayed the log: {ledger.label} keeps no projection state")
         return None
     try:
-        return _from_state(ledger, Projection(ledger, store, loaded, span), when, say)
+        projection = Projection(ledger, store, loaded, span, trace_unit=trace_unit)
+        return _from_state(ledger, projection, when, say)
     except StateUnavailable as exc:
         say(f"replayed the log: {exc}")
         return None
@@ -246,7 +249,7 @@ def explain(
     (retracted and unscored ones marked, with the reason)."""
     loaded = resolve_ruleset(ruleset)
     span, when = _period(period), parse_as_of(as_of)
-    kept = _kept(ledger, loaded, span, when, log) if keep else None
+    kept = _kept(ledger, loaded, span, when, log, trace_unit=unit) if keep else None
     if kept is not None:
         explained = explain_kept(ledger, loaded, *kept, unit)
         if explained is not None:

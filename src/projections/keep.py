@@ -109,12 +109,17 @@ class Projection:
         period: Period,
         *,
         batch_events: int = BATCH_EVENTS,
+        trace_unit: str | None = None,
     ) -> None:
         self.ledger = ledger
         self.store = store
         self.rules = ruleset
         self.period = period
         self.batch_events = batch_events
+        #: The unit an explain asks for: a group re-run on the way (a build or a catch-up)
+        #: that holds it traces it, so :meth:`traced` need not re-run that group again.
+        self.trace_unit = trace_unit
+        self._traced: dict[tuple[str, int], UnitScore] = {}
         self.key = Key(
             ruleset=ruleset.id,
             fingerprint=fingerprint(ruleset),
@@ -271,8 +276,16 @@ class Projection:
         """Each group's body, from one replay of the events of all their units."""
         if not components:
             return {}
-        replay = self._replay({u for m in components.values() for u in m}, target)
+        rerun = {u for m in components.values() for u in m}
+        tracing = self.trace_unit if self.trace_unit in rerun else None
+        replay = self._replay(rerun, target, trace_unit=tracing)
         board = replay.run()
+        if tracing is not None:
+            # Its group's events are all in this replay, so its trace is the one a re-run
+            # of its group alone gives (the groups' invariant, projections.groups).
+            mine = next((u for u in board.units if u.unit == tracing), None)
+            if mine is not None:
+                self._traced[(tracing, target)] = mine
         owner = {u: g for g, m in components.items() for u in m}
         units: dict[str, list[UnitScore]] = {g: [] for g in components}
         for entry in board.units:
@@ -286,7 +299,10 @@ class Projection:
         return {g: encode_group(units[g], warned[g]) for g in components}
 
     def traced(self, unit: str, target: int) -> UnitScore | None:
-        """`unit`'s standing with its trace at seq `target`, re-running its group only."""
+        """`unit`'s standing with its trace at seq `target`, re-running its group only (or
+        none, when a build or catch-up on the way to `target` re-ran it with the trace)."""
+        if (unit, target) in self._traced:
+            return self._traced[(unit, target)]
         loaded = self.load()
         if loaded is None or loaded.kept.position != target:
             return None

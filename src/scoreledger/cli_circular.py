@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 
 from ledger.store import Ledger
-from projections.circular import circular
 
 from .cli_output import add_output_options, emit
 from .cli_reports import _Parser, add_replay_arguments
 from .cli_xlsx import write_xlsx_report
-from .render.circular import circular_csv, circular_json, circular_text
 from .render.labels import resolve_lang
 from .render.text import terminal_width
 
 
 def _cmd_circular(args: argparse.Namespace) -> int:
+    # Imported when the command runs: a score need not load it.
+    from projections.circular import circular
+
+    from .render.circular import circular_csv, circular_json, circular_text
+
     if args.format == "xlsx":
         return write_xlsx_report(args)
     with Ledger.open(args.db) as ledger:

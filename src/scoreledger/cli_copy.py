@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ledger.copier import copy_ledger
-
 
 def cmd_copy(args: argparse.Namespace) -> int:
     """Copy every event, with its seq, recorded_at, recorded_by and hash."""
+    # Imported when the command runs: a score need not load it.
+    from ledger.copier import copy_ledger
+
     result = copy_ledger(args.src, args.db)
     head = result.head
     print(f"copied {result.copied} events, head {head.seq}:{head.hash}")

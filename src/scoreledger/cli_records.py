@@ -19,8 +19,6 @@ from ledger.store import Entry, Ledger
 
 from .cli_progress import on_terminal, progress_bar
 from .cli_reports import NEW_DB_HELP, RECORDED_BY_HELP
-from .records.csv_in import read_csv
-from .records.template import write_template
 
 SPREADSHEETS = (".csv", ".xlsx", ".xlsm")
 
@@ -47,6 +45,9 @@ def _source(name: str, encoding: str | None) -> Iterable[Entry]:
     """The entries of one input file, by its name's suffix."""
     suffix = Path(name).suffix.lower() if name != "-" else ""
     if suffix == ".csv":
+        # Imported when the command runs: a score need not load it.
+        from .records.csv_in import read_csv
+
         return read_csv(name, encoding=encoding, notice=_notice)
     if suffix in (".xlsx", ".xlsm"):
         from .records.xlsx_in import read_xlsx  # openpyxl loads only for a workbook
@@ -99,6 +100,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write an empty template."""
+    # Imported when the command runs: a score need not load it.
+    from .records.template import write_template
+
     write_template(args.output, args.types)
     if args.output != "-":
         print(f"wrote {args.output}")

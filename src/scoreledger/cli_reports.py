@@ -12,7 +12,6 @@ from projections.api import resolve_ruleset
 
 from .cli_output import add_lang_option, add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
-from .demo import run_demo
 from .render.labels import resolve_lang
 from .render.report_text import board_text, diff_text, explain_text
 from .render.reports import board_csv, board_data, diff_data, explain_data, to_json
@@ -95,6 +94,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    # Imported when the command runs: a score need not load it.
+    from .demo import run_demo
+
     run_demo(args.db, sys.stdout, recorded_by=args.recorded_by)
     return 0
 

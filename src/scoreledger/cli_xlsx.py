@@ -12,10 +12,8 @@ from datetime import UTC, datetime
 from ledger.errors import LedgerError
 from ledger.store import Ledger
 from projections import Explanation, diff, explain, score
-from projections.circular import circular
 from projections.heads import ReportHead
 from projections.model import Board, Diff, Scoreboard
-from projections.quarterly import quarterly
 
 from .cli_output import verbose_log
 
@@ -61,6 +59,9 @@ def _shown(head: ReportHead | None) -> str:
 
 def write_xlsx_report(args: argparse.Namespace) -> int:
     """Compute the report `args.command` names and write it as a workbook."""
+    from projections.circular import circular
+    from projections.quarterly import quarterly
+
     from .render import xlsx_reports as sheets  # openpyxl loads here, not at start-up
     from .render.xlsx import write_workbook
 
