@@ -166,11 +166,15 @@ def wrap_words(text: str, width: int, hang: str = "", *, cjk: bool = True) -> li
     lines: list[str] = []
     # Widths add up character by character: the line's is kept, not measured again for
     # every token (an explain of a few thousand events wraps a few thousand lines).
-    line, used, hung = "", 0, display_width(hang)
-    for space, token in _tokens(text) if cjk else _SPACED.findall(text):
-        size = display_width(token)
-        if used + display_width(space) + size <= width or not line.strip():
-            line, used = line + space + token, used + display_width(space) + size
+    # An ASCII text (event ids, codes, numbers) is words whose width is their length.
+    ascii_only = text.isascii() and hang.isascii()
+    measure = len if ascii_only else display_width
+    tokens = _SPACED.findall(text) if ascii_only or not cjk else _tokens(text)
+    line, used, hung = "", 0, measure(hang)
+    for space, token in tokens:
+        size = measure(token)
+        if used + measure(space) + size <= width or not line.strip():
+            line, used = line + space + token, used + measure(space) + size
         else:
             lines.append(line.rstrip())
             line, used = hang + token, hung + size
@@ -181,7 +185,7 @@ def wrap_words(text: str, width: int, hang: str = "", *, cjk: bool = True) -> li
             first = _cut(token, room)[0]
             lines.append(line[: len(line) - len(token)] + first)
             token = token[len(first) :]
-            size = display_width(token)
+            size = measure(token)
             line, used = hang + token, hung + size
     return [*lines, line]
 
