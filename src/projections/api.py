@@ -22,6 +22,7 @@ from vocabulary.suggest import close_match, did_you_mean
 from .checklists import replay_checklist
 from .engine import replay_points
 from .errors import UnknownRuleset, UnknownUnit
+from .gcpause import gc_paused
 from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period
@@ -100,6 +101,7 @@ def _period(period: str | Period) -> Period:
     return parse_period(period)
 
 
+@gc_paused
 def score(
     ledger: Ledger,
     ruleset: RulesetRef,
@@ -235,6 +237,7 @@ def _no_unit(ledger: Ledger, unit: str, board: Board) -> UnknownUnit:
     return UnknownUnit(message, unit, board.ruleset, board.period, registered, suggestion)
 
 
+@gc_paused
 def explain(
     ledger: Ledger,
     ruleset: RulesetRef,
@@ -301,6 +304,7 @@ def explain_replayed(
     raise _no_unit(ledger, unit, board)
 
 
+@gc_paused
 def diff(
     ledger: Ledger,
     period: str | Period,

@@ -31,6 +31,7 @@ from ledger.store import Ledger
 from rules import PointsRuleset, fingerprint
 
 from .engine import ALWAYS_READ, PointsReplay
+from .gcpause import gc_paused
 from .groups import Groups, hand_up_pairs
 from .heads import ReportHead
 from .model import Scoreboard, UnitScore, board_header
@@ -339,6 +340,7 @@ class Projection:
         with self.store.transaction() as w:
             w.add_links(pairs, target)
 
+    @gc_paused
     def rebuild(self, target: int, log: Log | None = None) -> str:
         """Build the state at seq `target` anew (resuming a building one left by a killed
         process), then make it the ready projection. Returns what it did."""

@@ -36,6 +36,7 @@ from .api import (
     explain_replayed,
     resolve_ruleset,
 )
+from .gcpause import gc_paused
 from .keep import Projection
 from .model import Board, Scoreboard
 from .periods import Period
@@ -86,6 +87,7 @@ class LiveBoard:
         """The board as of :attr:`position` (a full replay up to that seq gives the same)."""
         return self._board
 
+    @gc_paused
     def refresh(self) -> Board:
         """Bring the board to the ledger's head (nothing is read when it is already there)."""
         head = self.ledger.head().seq
@@ -149,6 +151,7 @@ class LiveBoard:
                 if record.seq > self._position:  # else already reflected by a refresh
                     yield self.refresh()
 
+    @gc_paused
     def explain(self, unit: str) -> Explanation:
         """`unit`'s lines with their events, as of :attr:`position` (the board held)."""
         if self._projection is not None and self._kept_board is not None:

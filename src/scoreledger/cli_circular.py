@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ledger.store import Ledger
+from projections.gcpause import gc_paused
 
 from .cli_output import add_output_options, emit
 from .cli_reports import _Parser, add_replay_arguments
@@ -13,6 +14,7 @@ from .render.labels import resolve_lang
 from .render.text import terminal_width
 
 
+@gc_paused
 def _cmd_circular(args: argparse.Namespace) -> int:
     # Imported when the command runs: a score need not load it.
     from projections.circular import circular

@@ -9,6 +9,7 @@ from typing import TypeVar
 from ledger.errors import LedgerError
 from ledger.store import Ledger
 from projections.api import resolve_ruleset
+from projections.gcpause import gc_paused
 
 from .cli_output import add_lang_option, add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
@@ -52,6 +53,7 @@ def add_verbose_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+@gc_paused
 def _cmd_score(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         return write_xlsx_report(args)
@@ -67,6 +69,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+@gc_paused
 def _cmd_explain(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         return write_xlsx_report(args)
@@ -79,6 +82,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+@gc_paused
 def _cmd_diff(args: argparse.Namespace) -> int:
     if args.against is None and args.against_as_of is None and args.as_of is None:
         raise LedgerError("diff: give --against RULESET, --as-of T or --against-as-of T")
