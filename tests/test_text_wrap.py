@@ -8,7 +8,16 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoreledger.render.text import _SPACED, _cut, _tokens, display_width, wrap_words
+from scoreledger.render.safe import visible
+from scoreledger.render.text import (
+    _SPACED,
+    _UNAMBIGUOUS,
+    _cut,
+    _tokens,
+    display_width,
+    plain,
+    wrap_words,
+)
 
 
 def _width(text: str) -> int:
@@ -56,3 +65,15 @@ def test_wrapping_equals_measuring_every_line_whole(
 ) -> None:
     assert wrap_words(text, width, hang, cjk=cjk) == _reference(text, width, hang, cjk)
     assert display_width(text) == _width(text)
+
+
+_AMBIGUOUS = st.sampled_from(sorted(map(chr, _UNAMBIGUOUS)))  # what plain() replaces
+
+
+@given(text=st.text() | st.lists(_CHARS | _AMBIGUOUS | st.characters()).map("".join))
+def test_plain_and_widths_equal_translating_and_measuring_every_character(text: str) -> None:
+    # plain() skips the translation when no replaced character is there; display_width
+    # caches each character's width.
+    assert plain(text) == visible(text).translate(_UNAMBIGUOUS)
+    assert display_width(text) == _width(text)
+    assert wrap_words(text, 10**6) == _reference(text, 10**6, "", True)

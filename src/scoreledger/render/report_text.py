@@ -169,6 +169,8 @@ def _points_unit(entry: UnitScore, lang: Lang, width: int) -> list[str]:
         )
         out += _wrap(what, width)
     out += ["", label("lines:", lang)]
+    # A clause's sentence is the same under each of its lines: wrapped once.
+    sentences: dict[str, list[str]] = {}
     for line in entry.lines:
         info = f" [{line.info}]" if line.info else ""
         note = note_zh(line.note) if lang == "zh" and line.clause != "adjustment" else line.note
@@ -178,7 +180,10 @@ def _points_unit(entry: UnitScore, lang: Lang, width: int) -> list[str]:
         events = f"{label('events:', lang)} {', '.join(line.events)}"
         out += _wrap(_HANG + events, width, _HANG + "  ")
         if line.sentence:
-            out += _wrap(f"{_HANG}{line.section or ''}「{line.sentence}」", width, _HANG)
+            text = f"{_HANG}{line.section or ''}「{line.sentence}」"
+            if text not in sentences:
+                sentences[text] = _wrap(text, width, _HANG)
+            out += sentences[text]
     out += [f"  {'-' * 6}", f"  {fmt(entry.total)} {label('total line', lang)}"]
     return out
 

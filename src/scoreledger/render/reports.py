@@ -107,6 +107,11 @@ def board_data(board: Board) -> dict[str, Any]:
         if isinstance(board, Scoreboard)
         else [_checklist_unit(u) for u in board.units]
     )
+    return {**_header(board), "units": units, "warnings": list(board.warnings)}
+
+
+def _header(board: Board) -> dict[str, Any]:
+    """A report's first keys: ruleset, fingerprint, period, in_force, as_of, head."""
     return {
         "ruleset": board.ruleset,
         "fingerprint": board.fingerprint,
@@ -114,8 +119,6 @@ def board_data(board: Board) -> dict[str, Any]:
         "in_force": board.in_force,
         "as_of": board.as_of,
         "head": head_data(board.head),
-        "units": units,
-        "warnings": list(board.warnings),
     }
 
 
@@ -136,9 +139,9 @@ def _trace(trace: Trace) -> dict[str, Any]:
 def explain_data(expl: Explanation) -> dict[str, Any]:
     """The JSON document of an explanation: the unit's report, lines with their sources,
     and every event considered."""
-    board = board_data(expl.board)
-    keys = ("ruleset", "fingerprint", "period", "in_force", "as_of", "head")
-    doc = {key: board[key] for key in keys}
+    # The board's header alone: the other units' lines are not part of it (at a million
+    # events, every line of the year would be inflated and thrown away).
+    doc = _header(expl.board)
     entry = expl.unit
     if isinstance(entry, UnitScore):
         unit = _unit(entry)
@@ -149,7 +152,7 @@ def explain_data(expl: Explanation) -> dict[str, Any]:
         unit = _checklist_unit(entry)
     unit["trace"] = [{**_trace(t), "recorded_by": expl.recorded_by.get(t.seq)} for t in entry.trace]
     doc["unit"] = unit
-    doc["warnings"] = board["warnings"]
+    doc["warnings"] = list(expl.board.warnings)
     return doc
 
 

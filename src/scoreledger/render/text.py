@@ -6,6 +6,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
 import attrs
 
@@ -16,12 +17,15 @@ def display_width(text: str) -> int:
     """Terminal columns of `text`: wide and full-width characters count 2, combining marks 0."""
     if text.isascii():  # no ASCII character is wide or combining
         return len(text)
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    return sum(map(_char_width, text))
+
+
+@cache
+def _char_width(char: str) -> int:
+    # Cached: a report's text draws on a few hundred distinct characters.
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def pad(text: str, width: int) -> str:
@@ -73,9 +77,16 @@ _UNAMBIGUOUS = str.maketrans(
 )
 
 
+#: Any character :data:`_UNAMBIGUOUS` replaces (a search in C is cheaper than translating).
+_REPLACED = re.compile("[" + re.escape("".join(map(chr, _UNAMBIGUOUS))) + "]")
+
+
 def plain(text: str) -> str:
     """`text` made :func:`visible`, with its ambiguous-width characters replaced."""
-    return visible(text).translate(_UNAMBIGUOUS)
+    shown = visible(text)
+    if shown.isascii() or _REPLACED.search(shown) is None:  # nothing to replace
+        return shown
+    return shown.translate(_UNAMBIGUOUS)
 
 
 def ambiguous(text: str) -> set[str]:
@@ -169,12 +180,15 @@ def wrap_words(text: str, width: int, hang: str = "", *, cjk: bool = True) -> li
     # An ASCII text (event ids, codes, numbers) is words whose width is their length.
     ascii_only = text.isascii() and hang.isascii()
     measure = len if ascii_only else display_width
+    if measure(text) <= width:  # it fits: every token joins the first line
+        return [text.rstrip()]
     tokens = _SPACED.findall(text) if ascii_only or not cjk else _tokens(text)
     line, used, hung = "", 0, measure(hang)
     for space, token in tokens:
         size = measure(token)
-        if used + measure(space) + size <= width or not line.strip():
-            line, used = line + space + token, used + measure(space) + size
+        step = measure(space) + size
+        if used + step <= width or not line.strip():
+            line, used = line + space + token, used + step
         else:
             lines.append(line.rstrip())
             line, used = hang + token, hung + size
