@@ -22,6 +22,11 @@ phase in a fresh child process (started by ``/usr/bin/time``, which gives its pe
 Every figure is a child's whole wall time (interpreter start-up included, for the floor
 and the peer too), so the ratios compare like with like. These machines are noisy: read
 the ratios of one run, not the seconds.
+
+``--only import,es-append`` runs only those phases (keys: ``floor``, ``es-append``,
+``es-replay``, ``import``, ``score-json``, ``score-text``, ``explain``, ``quarter``,
+``startup``). ``--tree LABEL=SRC`` adds the import of another checkout's ``src`` (an older
+commit, on ``PYTHONPATH``) as a phase of its own, alternating with the rest in the same run.
 """
 
 from __future__ import annotations
@@ -184,9 +189,12 @@ def _phase(name: str, path: Path, n: int) -> None:  # runs in a child process
             peer.replay(store)
 
 
-def _child(args: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and CPU seconds of a child started by /usr/bin/time."""
+def _child(args: list[str], src: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of a child started by /usr/bin/time
+    (with `src` first on its PYTHONPATH when given: another checkout's code)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
         subprocess.run(
@@ -204,11 +212,57 @@ def _cli(path: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "scoreledger", args[0], str(path), *args[1:]]
 
 
+IMPORT = "import (append_many)"
+ES_APPEND = "eventsourcing: batched append"
+
+
+def _phases(path: Path, me: list[str]) -> dict[str, tuple[str, list[str] | None, list[str]]]:
+    """Each phase's name -> (its --only key, the command run before it, its command)."""
+    drop = _cli(path, "projections", "--drop")
+    ruleset = ("--ruleset", "dalian-2011")
+    return {
+        "floor: SELECT + json.loads + fold": ("floor", None, [*me, "--phase", "floor"]),
+        ES_APPEND: ("es-append", None, [*me, "--phase", "es-append"]),
+        "eventsourcing: replay + fold": ("es-replay", None, [*me, "--phase", "es-replay"]),
+        IMPORT: ("import", None, [*me, "--phase", "import"]),
+        "cold score --format json": (
+            "score-json",
+            drop,
+            _cli(path, "score", *ruleset, "--period", "2012", "--format", "json"),
+        ),
+        "cold score (text)": (
+            "score-text",
+            drop,
+            _cli(path, "score", *ruleset, "--period", "2012"),
+        ),
+        "cold explain --unit c01": (
+            "explain",
+            drop,
+            _cli(path, "explain", *ruleset, "--period", "2012", "--unit", "c01"),
+        ),
+        "cold score 2012Q1 (text)": (
+            "quarter",
+            drop,
+            _cli(path, "score", *ruleset, "--period", "2012Q1"),
+        ),
+        "python -c pass (start-up)": ("startup", None, [sys.executable, "-c", "pass"]),
+    }
+
+
+def _ratio(of: dict[str, float], top: str, bottom: str) -> float | None:
+    """of[top] / of[bottom], or None when a phase was left out (--only)."""
+    if top not in of or bottom not in of:
+        return None
+    return round(of[top] / of[bottom], 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/scoreledger-bench"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated phase keys (see the docstring)")
+    parser.add_argument("--tree", action="append", default=[], metavar="LABEL=SRC")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -222,72 +276,67 @@ def main() -> None:
         f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
         f"{os.cpu_count()} cpus; {rows:,} events" + (f" (built in {built:.0f} s)" if built else "")
     )
-    me = [sys.executable, str(Path(__file__).resolve())]
-    common = ["--events", str(args.events), "--out", str(args.out)]
-    drop = _cli(path, "projections", "--drop")
-    ruleset = ("--ruleset", "dalian-2011")
-    phases: dict[str, tuple[list[str] | None, list[str]]] = {
-        "floor: SELECT + json.loads + fold": (None, [*me, "--phase", "floor", *common]),
-        "eventsourcing: batched append": (None, [*me, "--phase", "es-append", *common]),
-        "eventsourcing: replay + fold": (None, [*me, "--phase", "es-replay", *common]),
-        "import (append_many)": (None, [*me, "--phase", "import", *common]),
-        "cold score --format json": (
-            drop,
-            _cli(path, "score", *ruleset, "--period", "2012", "--format", "json"),
-        ),
-        "cold score (text)": (drop, _cli(path, "score", *ruleset, "--period", "2012")),
-        "cold explain --unit c01": (
-            drop,
-            _cli(path, "explain", *ruleset, "--period", "2012", "--unit", "c01"),
-        ),
-        "cold score 2012Q1 (text)": (drop, _cli(path, "score", *ruleset, "--period", "2012Q1")),
-        "python -c pass (start-up)": (None, [sys.executable, "-c", "pass"]),
+    me = [sys.executable, str(Path(__file__).resolve()), "--events", str(args.events)]
+    me += ["--out", str(args.out)]
+    every = _phases(path, me)
+    keys = {key for key, _, _ in every.values()}
+    only = keys if args.only is None else set(args.only.split(","))
+    if only - keys:
+        parser.error(f"--only: unknown {', '.join(sorted(only - keys))}; known: {', '.join(keys)}")
+    phases = {
+        name: (None, before, command)
+        for name, (key, before, command) in every.items()
+        if key in only
     }
+    for label, _, src in (t.partition("=") for t in args.tree):
+        phases[f"{IMPORT} [{label}]"] = (Path(src), None, [*me, "--phase", "import"])
+        _child([sys.executable, "-c", "import ledger"], Path(src))  # its .pyc written first
     seconds: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)
     peak: dict[str, float] = defaultdict(float)
     for _ in range(args.repeat):
-        for name, (before, command) in phases.items():
+        for name, (src, before, command) in phases.items():
             if before is not None:
                 subprocess.run(before, check=True, stdout=subprocess.DEVNULL)
-            wall, rss, used = _child(command)
+            wall, rss, used = _child(command, src)
             seconds[name].append(wall)
             cpu[name].append(used)
             peak[name] = max(peak[name], rss)
     best = {name: min(times) for name, times in seconds.items()}
     least = {name: min(times) for name, times in cpu.items()}
-    f = best["floor: SELECT + json.loads + fold"]
-    es = best["eventsourcing: replay + fold"]
+    f = best.get("floor: SELECT + json.loads + fold")
+    es = best.get("eventsourcing: replay + fold")
     width = max(map(len, best))
     for name, wall in best.items():
         print(
-            f"{name:<{width}}  {wall:8.2f} s  {wall / f:6.2f}x floor  {wall / es:6.2f}x es replay"
-            f"  peak {peak[name]:6.0f} MiB"
+            f"{name:<{width}}  {wall:8.2f} s  CPU {least[name]:8.2f} s"
+            + (f"  {wall / f:6.2f}x floor" if f else "")
+            + (f"  {wall / es:6.2f}x es replay" if es else "")
+            + f"  peak {peak[name]:6.0f} MiB"
         )
-    imp, es_append = best["import (append_many)"], best["eventsourcing: batched append"]
     summary = {
         "events": rows,
         "seconds": {k: round(v, 3) for k, v in best.items()},
         "CPU seconds": {k: round(v, 3) for k, v in least.items()},
         "peak RSS MiB": {k: round(v) for k, v in peak.items()},
-        "cold score json / floor": round(best["cold score --format json"] / f, 2),
-        "cold score json / eventsourcing replay": round(best["cold score --format json"] / es, 2),
-        "cold explain / cold score (text)": round(
-            best["cold explain --unit c01"] / best["cold score (text)"], 2
-        ),
-        "import rate / eventsourcing batched append rate": round(es_append / imp, 2),
     }
-    fc, ec = least["floor: SELECT + json.loads + fold"], least["eventsourcing: replay + fold"]
-    summary["CPU ratios"] = {
-        "cold score json / floor": round(least["cold score --format json"] / fc, 2),
-        "cold score json / eventsourcing replay": round(least["cold score --format json"] / ec, 2),
-        "cold explain / cold score (text)": round(
-            least["cold explain --unit c01"] / least["cold score (text)"], 2
-        ),
-        "import rate / eventsourcing batched append rate": round(
-            least["eventsourcing: batched append"] / least["import (append_many)"], 2
-        ),
-    }
+    for ratios, of in (("wall ratios", best), ("CPU ratios", least)):
+        summary[ratios] = {
+            "cold score json / floor": _ratio(
+                of, "cold score --format json", "floor: SELECT + json.loads + fold"
+            ),
+            "cold score json / eventsourcing replay": _ratio(
+                of, "cold score --format json", "eventsourcing: replay + fold"
+            ),
+            "cold explain / cold score (text)": _ratio(
+                of, "cold explain --unit c01", "cold score (text)"
+            ),
+            **{
+                f"eventsourcing batched append / {name}": _ratio(of, ES_APPEND, name)
+                for name in of
+                if name.startswith(IMPORT)
+            },
+        }
     (args.out / f"replay-{args.events}.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
 
