@@ -22,6 +22,7 @@ from .codec import CST, structure, unstructure
 from .confirm import confirm_appended, insert_sealed
 from .errors import DamageError, InputError, LedgerError, Location, Problem, invalid_stored
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
+from .gcpause import collect_young, gc_paused
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
 from .reader import EventRow, decode, named
@@ -326,6 +327,7 @@ class Ledger:
         """Append one event (an Event or its JSON object); raises InputError if refused."""
         return self.append_many([event])
 
+    @gc_paused
     def append_many(
         self,
         entries: Iterable[AnyEvent | dict[str, Any] | Entry],
@@ -351,21 +353,28 @@ class Ledger:
         self, batch: _Batch, entries: Iterable[Any], progress: Callable[[int], None] | None
     ) -> None:
         """Check and insert the entries chunk by chunk; raise their problems at the end."""
-        recorder = self.recorder
         done = 0
         it = iter(entries)
-        while chunk := list(islice(it, CHUNK)):
-            if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
-                recorder.large_batch()
-            rows = batch.check(chunk, done)
-            if rows:  # inserted even after a problem, so later lines see them; rolled back
-                insert_sealed(recorder, self.label, rows)
-            done += len(chunk)
+        while taken := self._chunk(batch, list(islice(it, CHUNK)), done):
+            done += taken
+            collect_young()  # what the chunk's refused lines left in cycles (ledger.gcpause)
             if progress is not None:
                 progress(done)
         if batch.problems:
             raise InputError(batch.problems)
+        recorder = self.recorder
         confirm_appended(recorder, self.label, batch.start, batch.seq - batch.start, batch.prev)
+
+    def _chunk(self, batch: _Batch, chunk: list[Any], done: int) -> int:
+        """Check and insert one chunk (`done` entries came before it); how many it held."""
+        if not chunk:
+            return 0
+        if done == CHUNK:  # a second chunk: a large batch (see IMPORT_CACHE_KIB)
+            self.recorder.large_batch()
+        rows = batch.check(chunk, done)
+        if rows:  # inserted even after a problem, so later lines see them; rolled back
+            insert_sealed(self.recorder, self.label, rows)
+        return len(chunk)
 
     def _append_elsewhere(self, moved: CreatedElsewhere, first: _Batch) -> AppendResult:
         """A new ledger's first append went to its staging file, and another process had

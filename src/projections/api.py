@@ -16,13 +16,13 @@ import attrs
 
 import rules
 from ledger.errors import LedgerError
+from ledger.gcpause import gc_paused
 from ledger.store import Ledger
 from vocabulary.suggest import close_match, did_you_mean
 
 from .checklists import replay_checklist
 from .engine import replay_points
 from .errors import UnknownRuleset, UnknownUnit
-from .gcpause import gc_paused
 from .keep import Log, Projection
 from .model import Board, ChecklistUnit, Diff, DiffRow, Scoreboard, UnitScore
 from .periods import Period, parse_period

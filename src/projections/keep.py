@@ -25,13 +25,13 @@ import attrs
 
 from ledger import events, upcast
 from ledger.errors import LedgerError
+from ledger.gcpause import gc_paused
 from ledger.reader import EventRow
 from ledger.recorder import GENESIS
 from ledger.store import Ledger
 from rules import PointsRuleset, fingerprint
 
 from .engine import ALWAYS_READ, PointsReplay
-from .gcpause import gc_paused
 from .groups import Groups, hand_up_pairs
 from .heads import ReportHead
 from .model import Scoreboard, UnitScore, board_header

@@ -24,6 +24,7 @@ from contextlib import closing
 
 import rules
 from ledger.errors import LedgerError
+from ledger.gcpause import gc_paused
 from ledger.store import Ledger
 
 from .api import (
@@ -36,7 +37,6 @@ from .api import (
     explain_replayed,
     resolve_ruleset,
 )
-from .gcpause import gc_paused
 from .keep import Projection
 from .model import Board, Scoreboard
 from .periods import Period

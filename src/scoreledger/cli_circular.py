@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ledger.gcpause import gc_paused
 from ledger.store import Ledger
-from projections.gcpause import gc_paused
 
 from .cli_output import add_output_options, emit
 from .cli_reports import _Parser, add_replay_arguments

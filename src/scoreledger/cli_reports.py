@@ -7,9 +7,9 @@ import sys
 from typing import TypeVar
 
 from ledger.errors import LedgerError
+from ledger.gcpause import gc_paused
 from ledger.store import Ledger
 from projections.api import resolve_ruleset
-from projections.gcpause import gc_paused
 
 from .cli_output import add_lang_option, add_output_options, emit
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
