@@ -38,7 +38,9 @@ class Lines(Sequence[Line]):
     unit's total, while only ``explain`` and the full reports read the lines, so a score
     in text does not build the line records of a million events (``projections.keep``).
 
-    Compares and hashes like the tuple of its lines."""
+    Compares and hashes like the tuple of its lines. `load` builds them anew at each call:
+    :meth:`read` builds them without keeping them.
+    """
 
     __slots__ = ("_items", "_load")
 
@@ -50,6 +52,12 @@ class Lines(Sequence[Line]):
         if self._load is not None:
             self._items, self._load = self._load(), None
         return self._items
+
+    def read(self) -> tuple[Line, ...]:
+        """The lines, not kept when they were not built yet (a later use builds them again):
+        a reader going once through every unit (the streamed JSON report) holds one unit's
+        lines at a time, not the year's."""
+        return self._items if self._load is None else self._load()
 
     @overload
     def __getitem__(self, index: int) -> Line: ...
@@ -74,6 +82,12 @@ class Lines(Sequence[Line]):
 
     def __repr__(self) -> str:
         return repr(self._all())
+
+
+def read_lines(lines: Sequence[Line]) -> Sequence[Line]:
+    """A unit's lines for one pass: a :class:`Lines` read without keeping them
+    (:meth:`Lines.read`), any other sequence as it is."""
+    return lines.read() if isinstance(lines, Lines) else lines
 
 
 @attrs.frozen(kw_only=True)

@@ -5,14 +5,17 @@ Decimals are written as their exact strings and read back with ``Decimal(text)``
 keeps the exponent, so a board assembled from state renders byte for byte like a replay.
 Ranks are not kept: they are among all units, so the board recomputes them.
 
-A body is one line of JSON, the group's units without their lines and its warnings, then
-a newline and the units' lines: one JSON array (a list of lines per unit, in the units'
-order) compressed with zlib. A board is assembled from the first line alone; the lines
-are inflated and parsed when something reads them (``model.Lines``), so a text scoreboard
-served from state costs the units it lists, not the events behind them, and a million
-events' lines (most of the state: every event id behind every line) are read from the
-database in a sixth of their size. (orjson never writes a raw newline, so the first
-line ends at the first newline.)
+A body is one line of JSON, the group's units without their lines, its warnings and the
+sizes of the units' packed lines, then a newline and each unit's lines in turn: one JSON
+array (the unit's lines) compressed with zlib on its own. A board is assembled from the
+first line alone; a unit's lines are inflated and parsed when something reads them
+(``model.Lines``), so a text scoreboard served from state costs the units it lists, not the
+events behind them, and a million events' lines (most of the state: every event id behind
+every line) are read from the database in a sixth of their size. Each unit packed on its
+own, reading one unit's lines inflates no other unit's, and reading them again inflates
+them again: the streamed JSON report holds one unit's lines at a time (zlib's window is
+32 KiB, so packing the units one by one costs next to nothing). (orjson never writes a raw
+newline, so the first line ends at the first newline.)
 """
 
 from __future__ import annotations
@@ -42,12 +45,13 @@ def _dec(text: str | None) -> Decimal | None:
 
 def encode_group(units: list[UnitScore], warned: list[Warned]) -> bytes:
     """One group's body: its units (rank and trace left out) and its warnings with their keys."""
+    packed = [zlib.compress(orjson.dumps(_lines(u)), _LEVEL) for u in units]
     doc = {
         "units": [_unit(u) for u in units],
         "warnings": [[list(key), text] for _unit_id, key, text in warned],
+        "packed": [len(p) for p in packed],
     }
-    lines = zlib.compress(orjson.dumps([_lines(u) for u in units]), _LEVEL)
-    return orjson.dumps(doc) + b"\n" + lines
+    return orjson.dumps(doc) + b"\n" + b"".join(packed)
 
 
 def _unit(u: UnitScore) -> list[Any]:
@@ -75,32 +79,17 @@ def decode_group(body: bytes) -> tuple[list[UnitScore], list[tuple[list[Any], st
     """A group's units (rank None, lines parsed on first use) and its (key, warning) pairs."""
     end = body.index(b"\n")
     doc = orjson.loads(body[:end])
-    every = _Packed(memoryview(body)[end + 1 :])
-    units = [_unit_score(row, every.of(i)) for i, row in enumerate(doc["units"])]
+    view = memoryview(body)
+    units, start = [], end + 1
+    for row, size in zip(doc["units"], doc["packed"], strict=True):
+        units.append(_unit_score(row, _loader(view[start : start + size])))
+        start += size
     return units, [(k, t) for k, t in doc["warnings"]]
 
 
-class _Packed:
-    """The group's compressed lines, inflated once, when the first unit's are read."""
-
-    def __init__(self, packed: memoryview) -> None:
-        self.packed: memoryview | None = packed
-        self.rows: list[list[list[Any]]] = []
-
-    def of(self, index: int) -> Callable[[], tuple[Line, ...]]:
-        """The loader of the `index`-th unit's lines (``model.Lines`` calls it once)."""
-
-        def load() -> tuple[Line, ...]:
-            rows = self._rows()
-            mine, rows[index] = rows[index], []  # parsed rows not kept beside the lines
-            return _decode_lines(mine)
-
-        return load
-
-    def _rows(self) -> list[list[list[Any]]]:
-        if self.packed is not None:
-            self.rows, self.packed = orjson.loads(zlib.decompress(self.packed)), None
-        return self.rows
+def _loader(packed: memoryview) -> Callable[[], tuple[Line, ...]]:
+    """One unit's lines from its packed bytes, built anew at each call (``model.Lines``)."""
+    return lambda: _decode_lines(orjson.loads(zlib.decompress(packed)))
 
 
 def _unit_score(row: list[Any], lines: Callable[[], tuple[Line, ...]]) -> UnitScore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TextIO
 
 from ledger.errors import LedgerError
 
@@ -39,11 +39,18 @@ def add_lang_option(p: argparse.ArgumentParser) -> None:
 
 def emit(args: argparse.Namespace, text: str) -> None:
     """Write a rendered report to --output FILE, or standard output."""
+    emit_by(args, lambda out: out.write(text))
+
+
+def emit_by(args: argparse.Namespace, write: Callable[[TextIO], object]) -> None:
+    """Have `write` write a report, piece by piece, to --output FILE (UTF-8, line ends as
+    written), or standard output."""
     if args.output in (None, "-"):
-        sys.stdout.write(text)
+        write(sys.stdout)
         return
     try:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            write(out)
     except OSError as exc:
         raise LedgerError(f"--output {args.output}: cannot write ({exc.strerror})") from None
 

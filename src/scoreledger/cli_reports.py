@@ -11,11 +11,11 @@ from ledger.gcpause import gc_paused
 from ledger.store import Ledger
 from projections.api import resolve_ruleset
 
-from .cli_output import add_lang_option, add_output_options, emit
+from .cli_output import add_lang_option, add_output_options, emit, emit_by
 from .cli_xlsx import diff_of, explain_of, score_of, write_xlsx_report
 from .render.labels import resolve_lang
 from .render.report_text import board_text, diff_text, explain_text
-from .render.reports import board_csv, board_data, diff_data, explain_data, to_json
+from .render.reports import board_csv, diff_data, explain_data, to_json, write_board_json
 from .render.rules import render_list, render_show
 from .render.text import terminal_width
 
@@ -61,7 +61,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         board = score_of(ledger, args)
     lang = resolve_lang(args.lang)
     if args.format == "json":
-        emit(args, to_json(board_data(board)))
+        emit_by(args, lambda out: write_board_json(board, out))
     elif args.format == "csv":
         emit(args, board_csv(board, lang))
     else:

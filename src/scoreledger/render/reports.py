@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 import orjson
 
@@ -24,6 +25,7 @@ from projections.model import (
     Trace,
     UnitScore,
     VetoMark,
+    read_lines,
 )
 from projections.numbers import fmt
 
@@ -53,7 +55,9 @@ def _veto(mark: VetoMark) -> dict[str, Any]:
     }
 
 
-def _unit(score: UnitScore) -> dict[str, Any]:
+def _unit(score: UnitScore, lines: Sequence[Line] | None = None) -> dict[str, Any]:
+    """A unit's JSON object; `lines` (default: its own, as kept) for a reader that reads
+    them once."""
     return {
         "unit": score.unit,
         "name": score.name,
@@ -65,7 +69,7 @@ def _unit(score: UnitScore) -> dict[str, Any]:
         "rank": score.rank,
         "eligible": score.eligible,
         "vetoes": [_veto(v) for v in score.vetoes],
-        "lines": [_line(line) for line in score.lines],
+        "lines": [_line(line) for line in (score.lines if lines is None else lines)],
     }
 
 
@@ -181,11 +185,63 @@ def to_json(doc: dict[str, Any]) -> str:
     escaped. orjson writes it byte for byte as ``json.dumps(doc, ensure_ascii=False,
     indent=2)`` (tested) and ~10x faster; what orjson refuses (an integer beyond 64 bits)
     goes through json."""
+    return json_safe(_dumps(doc)) + "\n"
+
+
+def _dumps(value: Any) -> str:
+    """`value` as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it."""
     try:
-        text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode()
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
     except TypeError:
-        text = json.dumps(doc, ensure_ascii=False, indent=2)
-    return json_safe(text) + "\n"
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def write_board_json(board: Board, out: TextIO) -> None:
+    """Write ``to_json(board_data(board))`` to `out`, byte for byte, one unit at a time: a
+    unit's lines are read (``model.read_lines``), written and let go before the next
+    unit's, where the whole document held every line of the year three or four times over
+    (the lines, their dicts, the JSON bytes and text: 1.2 GB at a million events)."""
+    if isinstance(board, Scoreboard):
+        units: Iterable[dict[str, Any]] = (_unit(u, read_lines(u.lines)) for u in board.units)
+    else:
+        units = (_checklist_unit(u) for u in board.units)
+    write_json(out, _header(board), "units", units, {"warnings": list(board.warnings)})
+
+
+def write_json(
+    out: TextIO,
+    head: dict[str, Any],
+    key: str,
+    items: Iterable[Any],
+    tail: dict[str, Any],
+) -> None:
+    """Write ``to_json({**head, key: list(items), **tail})`` to `out`, byte for byte, taking
+    `items` one at a time. Each piece is dumped on its own and indented to its depth (JSON
+    strings hold no raw newline, so every newline of a dump is one of its own lines), and
+    each is made :func:`json_safe` on its own (it escapes single characters). What orjson
+    refuses goes through json piece by piece: both write the same text (tested)."""
+    out.write("{\n")
+    for name, value in head.items():
+        out.write(json_safe(_member(name, value)) + ",\n")
+    out.write(json_safe(f"  {_dumps(key)}: ["))
+    first = True
+    for item in items:
+        out.write(("\n" if first else ",\n") + json_safe(_indented(_dumps(item), "    ")))
+        del item  # let go of this one before the next is built
+        first = False
+    out.write("]" if first else "\n  ]")  # json writes an empty list as []
+    for name, value in tail.items():
+        out.write(",\n" + json_safe(_member(name, value)))
+    out.write("\n}\n")
+
+
+def _member(name: str, value: Any) -> str:
+    """``  "name": value``, a member of a top-level object, as the whole object's dump has it."""
+    return _dumps({name: value})[2:-2]  # the one-member object less its "{\n" and "\n}"
+
+
+def _indented(text: str, indent: str) -> str:
+    return indent + text.replace("\n", "\n" + indent)
 
 
 # -- CSV -----------------------------------------------------------------------------
