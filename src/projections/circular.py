@@ -25,7 +25,7 @@ from vocabulary import codes
 
 from .api import RulesetRef, parse_as_of, resolve_ruleset, score
 from .heads import ReportHead
-from .model import Scoreboard, UnitScore, VetoMark
+from .model import Scoreboard, UnitScore, VetoMark, read_lines
 from .periods import Period
 
 
@@ -97,8 +97,9 @@ def circular(
     board = score(ledger, loaded, period, as_of=when)
     assert isinstance(board, Scoreboard) and board.head is not None
     levels = scored_levels(loaded)
-    level_of = _levels_of_events(ledger, board, when)
-    own = {u.unit: _counts(u, level_of) for u in board.units}
+    scored = {u.unit: _scored_events(u) for u in board.units}
+    level_of = _levels_of_events(ledger, scored, when)
+    own = {unit: _counts(events, level_of) for unit, events in scored.items()}
     rows = [_row(u, own, board, levels) for u in board.units]
     kinds = _kind_order(loaded, rows)
     rows.sort(key=lambda r: (kinds.index(r.kind), r.rank is None, r.rank or 0, r.unit))
@@ -121,39 +122,50 @@ def circular(
 _Counts = tuple[dict[str, set[str]], dict[str, int]]
 
 
+def _scored_events(unit: UnitScore) -> list[str]:
+    """The events behind the unit's lines of positive points, each once (an instruction
+    scored by a base and a bonus line counts once). The lines are read once and not kept
+    (``model.read_lines``): a year's lines are several times the size of their ids."""
+    once: dict[str, None] = {}
+    for line in read_lines(unit.lines):
+        if line.points > 0:
+            once.update(dict.fromkeys(line.events))
+    return list(once)
+
+
 def _levels_of_events(
-    ledger: Ledger, board: Scoreboard, as_of: datetime | None
+    ledger: Ledger, scored: dict[str, list[str]], as_of: datetime | None
 ) -> dict[str, tuple[str, str, str]]:
-    """Event id -> (type, level, info) for the adoptions and instructions in the lines."""
-    wanted = {e for u in board.units for line in u.lines for e in line.events}
+    """Event id -> (type, level, info) for the adoptions and instructions among `scored`."""
+    # Each id -> itself: `found` is keyed by the lines' own strings, and an info's string
+    # is one for all its adoptions, not one more per event read.
+    wanted = {e: e for events in scored.values() for e in events}
+    infos: dict[str, str] = {}
     found: dict[str, tuple[str, str, str]] = {}
     for record in ledger.events(types=("adoption", "instruction"), as_of=as_of):
         event = record.event
-        if event.id is None or event.id not in wanted:
+        key = None if event.id is None else wanted.get(event.id)
+        if key is None:
             continue
         if isinstance(event, Adoption):
-            found[event.id] = ("adoption", codes.outlet_level(event.outlet), event.info)
+            info = infos.setdefault(event.info, event.info)
+            found[key] = ("adoption", codes.outlet_level(event.outlet), info)
         elif isinstance(event, Instruction):
-            found[event.id] = ("instruction", event.level, event.info)
+            found[key] = ("instruction", event.level, infos.setdefault(event.info, event.info))
     return found
 
 
-def _counts(unit: UnitScore, level_of: dict[str, tuple[str, str, str]]) -> _Counts:
+def _counts(events: list[str], level_of: dict[str, tuple[str, str, str]]) -> _Counts:
     items: dict[str, set[str]] = defaultdict(set)
     instructed: dict[str, int] = defaultdict(int)
-    seen: set[str] = set()
-    for line in unit.lines:
-        if line.points <= 0:
+    for event in events:
+        if event not in level_of:
             continue
-        for event in line.events:
-            if event not in level_of or event in seen:
-                continue
-            seen.add(event)  # an instruction scored by a base and a bonus line counts once
-            kind, level, info = level_of[event]
-            if kind == "adoption":
-                items[level].add(info)
-            else:
-                instructed[level] += 1
+        kind, level, info = level_of[event]
+        if kind == "adoption":
+            items[level].add(info)
+        else:
+            instructed[level] += 1
     return items, instructed
 
 
