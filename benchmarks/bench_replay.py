@@ -25,8 +25,10 @@ the ratios of one run, not the seconds.
 
 ``--only import,es-append`` runs only those phases (keys: ``floor``, ``es-append``,
 ``es-replay``, ``import``, ``score-json``, ``score-text``, ``explain``, ``quarter``,
-``startup``). ``--tree LABEL=SRC`` adds the import of another checkout's ``src`` (an older
-commit, on ``PYTHONPATH``) as a phase of its own, alternating with the rest in the same run.
+``startup``). ``--tree LABEL=SRC`` adds, for each chosen phase that runs scoreledger (the
+import and the command lines), the same phase on another checkout's ``src`` (an older
+commit, on ``PYTHONPATH``; the projection dropped by that code too), alternating with the
+rest in the same run: a change's before and after, side by side.
 """
 
 from __future__ import annotations
@@ -192,20 +194,29 @@ def _phase(name: str, path: Path, n: int) -> None:  # runs in a child process
 def _child(args: list[str], src: Path | None = None) -> tuple[float, float, float]:
     """Wall seconds, peak RSS (MiB) and CPU seconds of a child started by /usr/bin/time
     (with `src` first on its PYTHONPATH when given: another checkout's code)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         start = time.perf_counter()
         subprocess.run(
             ["/usr/bin/time", "-f", "%M %U %S", "-o", rss.name, *args],
             check=True,
             stdout=subprocess.DEVNULL,
-            env=env,
+            env=_env(src),
         )
         wall = time.perf_counter() - start
         peak, user, system = rss.read().split()[-3:]
         return wall, int(peak) / 1024, float(user) + float(system)
+
+
+def _env(src: Path | None) -> dict[str, str]:
+    """The children's environment: `src` first on PYTHONPATH when given."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
+#: The phases whose commands run scoreledger's code (--tree runs them on another checkout).
+OURS = ("import", "score-json", "score-text", "explain", "quarter")
 
 
 def _cli(path: Path, *args: str) -> list[str]:
@@ -283,13 +294,15 @@ def main() -> None:
     only = keys if args.only is None else set(args.only.split(","))
     if only - keys:
         parser.error(f"--only: unknown {', '.join(sorted(only - keys))}; known: {', '.join(keys)}")
-    phases = {
+    phases: dict[str, tuple[Path | None, list[str] | None, list[str]]] = {
         name: (None, before, command)
         for name, (key, before, command) in every.items()
         if key in only
     }
     for label, _, src in (t.partition("=") for t in args.tree):
-        phases[f"{IMPORT} [{label}]"] = (Path(src), None, [*me, "--phase", "import"])
+        for name, (key, before, command) in every.items():
+            if key in only and key in OURS:
+                phases[f"{name} [{label}]"] = (Path(src), before, command)
         _child([sys.executable, "-c", "import ledger"], Path(src))  # its .pyc written first
     seconds: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)
@@ -297,7 +310,7 @@ def main() -> None:
     for _ in range(args.repeat):
         for name, (src, before, command) in phases.items():
             if before is not None:
-                subprocess.run(before, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(before, check=True, stdout=subprocess.DEVNULL, env=_env(src))
             wall, rss, used = _child(command, src)
             seconds[name].append(wall)
             cpu[name].append(used)
