@@ -9,8 +9,10 @@ command line writing to standard output and to a file.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,9 +26,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger import Ledger
+from ledger.errors import LedgerError
 from ledger.testing import ledgers
 from projections import score
 from projections.model import Board, Line, Lines, Scoreboard
+from scoreledger.cli_output import emit_by
 from scoreledger.demo import SHOWN, build_demo
 from scoreledger.render.reports import board_data, to_json, write_board_json, write_json
 from test_report_golden import _HASH, _RECORDER, GOLDEN, generated_events
@@ -238,3 +242,31 @@ def test_an_unwritable_output_file_is_refused_in_one_line(tmp_path: Path) -> Non
     assert result.returncode != 0 and result.stdout == b""
     assert result.stderr.decode().startswith("scoreledger: --output ")
     assert b"Traceback" not in result.stderr
+
+
+def test_a_report_that_fails_part_way_leaves_the_output_file_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "board.json"
+    target.write_text("yesterday's board\n", encoding="utf-8")
+
+    def fails_midway(out: Any) -> None:
+        out.write('{\n  "ruleset": "dalian-2011",\n')
+        raise LedgerError("stored state damaged")
+
+    with pytest.raises(LedgerError, match="damaged"):
+        emit_by(argparse.Namespace(output=str(target)), fails_midway)
+    assert target.read_text(encoding="utf-8") == "yesterday's board\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.json"]  # no partial file
+    emit_by(argparse.Namespace(output=str(target)), lambda out: out.write("today\n"))
+    assert target.read_text(encoding="utf-8") == "today\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["board.json"]
+
+
+def test_a_device_or_a_symlinked_output_is_written_in_place(tmp_path: Path) -> None:
+    emit_by(argparse.Namespace(output=os.devnull), lambda out: out.write("gone\n"))
+    assert Path(os.devnull).is_char_device()  # written through, not replaced by a file
+    real = tmp_path / "real.json"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    emit_by(argparse.Namespace(output=str(link)), lambda out: out.write("new\n"))
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from ledger.errors import LedgerError
@@ -44,15 +46,31 @@ def emit(args: argparse.Namespace, text: str) -> None:
 
 def emit_by(args: argparse.Namespace, write: Callable[[TextIO], object]) -> None:
     """Have `write` write a report, piece by piece, to --output FILE (UTF-8, line ends as
-    written), or standard output."""
+    written), or standard output. A regular FILE is written under a temporary name beside
+    it and renamed into place when complete: a report that fails part-way (stored damage
+    found while its lines are read) leaves FILE as it was, never half a report."""
     if args.output in (None, "-"):
         write(sys.stdout)
         return
+    target = Path(os.path.realpath(args.output))
     try:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            write(out)
+        if target.exists() and not target.is_file():  # a device or a pipe: in place
+            with open(target, "w", encoding="utf-8", newline="") as out:
+                write(out)
+        else:
+            _write_replacing(target, write)
     except OSError as exc:
         raise LedgerError(f"--output {args.output}: cannot write ({exc.strerror})") from None
+
+
+def _write_replacing(target: Path, write: Callable[[TextIO], object]) -> None:
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            write(out)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def verbose_log(args: argparse.Namespace) -> Callable[[str], None] | None:
