@@ -5,7 +5,8 @@ Decimals are written as their exact strings and read back with ``Decimal(text)``
 keeps the exponent, so a board assembled from state renders byte for byte like a replay.
 Ranks are not kept: they are among all units, so the board recomputes them.
 
-A body is one line of JSON, the group's units without their lines and its warnings, then
+A body is one line of JSON, the group's units without their lines, its warnings and how
+many of the log's events its last re-run read (what a catch-up packs its batches by), then
 a newline and the units' lines: one JSON array (a list of lines per unit, in the units'
 order) compressed with zlib. A board is assembled from the first line alone; the lines
 are inflated and parsed when something reads them (``model.Lines``), so a text scoreboard
@@ -40,11 +41,13 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def encode_group(units: list[UnitScore], warned: list[Warned]) -> bytes:
-    """One group's body: its units (rank and trace left out) and its warnings with their keys."""
+def encode_group(units: list[UnitScore], warned: list[Warned], events: int) -> bytes:
+    """One group's body: its units (rank and trace left out), its warnings with their keys,
+    and the number of `events` of its units the re-run that computed it read."""
     doc = {
         "units": [_unit(u) for u in units],
         "warnings": [[list(key), text] for _unit_id, key, text in warned],
+        "events": events,
     }
     lines = zlib.compress(orjson.dumps([_lines(u) for u in units]), _LEVEL)
     return orjson.dumps(doc) + b"\n" + lines
@@ -78,6 +81,12 @@ def decode_group(body: bytes) -> tuple[list[UnitScore], list[tuple[list[Any], st
     every = _Packed(memoryview(body)[end + 1 :])
     units = [_unit_score(row, every.of(i)) for i, row in enumerate(doc["units"])]
     return units, [(k, t) for k, t in doc["warnings"]]
+
+
+def group_events(body: bytes) -> int:
+    """How many events of its units the re-run that wrote `body` read (its first line)."""
+    count: int = orjson.loads(body[: body.index(b"\n")])["events"]
+    return count
 
 
 class _Packed:
