@@ -52,6 +52,8 @@ _EVERY = ("retraction", *_UNIT_TYPES)
 #: 200,000 at 238 MiB, 150,000 at 176 MiB, 100,000 at 144 MiB), leaving room under
 #: 250 MB for an explain's trace; each more batch reads the log once more (0.2 s at 1M).
 BATCH_EVENTS = 150_000
+#: A catch-up looks up the links of this many infos at a time (projection_link).
+_LINKS_AT_ONCE = 5_000
 
 
 def _code_version() -> str:
@@ -175,7 +177,7 @@ class Projection:
 
     def _catch_up(self, loaded: Loaded, target: int) -> Answer:
         kept = loaded.kept
-        rows = list(
+        news = _News.of(
             self.ledger.read(
                 after_seq=kept.position,
                 through_seq=target,
@@ -183,7 +185,7 @@ class Projection:
                 always=ALWAYS_READ,
             )
         )
-        dirty = self._dirty_units(rows)
+        dirty = self._dirty_units(news)
         if dirty is None:
             how = self.rebuild(target)
             fresh = self.load()
@@ -192,20 +194,13 @@ class Projection:
             how += f" (a unit event after seq {kept.position}: every group re-run)"
             return Answer(self._assemble(fresh.bodies, _served(fresh.kept)), how)
         members = loaded.members
-        groups = Groups()
-        for group_units in members.values():
-            groups.union(group_units)
-        self._sync_links(target)
-        infos = {i for r in rows if (i := r.payload.get("info")) is not None}
-        for linked in self.store.links(infos).values():
-            groups.union(linked)
-        for unit in dirty:
-            groups.add(unit)
+        groups = self._regrouped(members, news, dirty, target)
         touched = {groups.find(u) for u in dirty}
         components = {g: m for g, m in groups.components().items() if g in touched}
         rerun = {u for m in components.values() for u in m}
         replaced = [g for g, m in members.items() if rerun.intersection(m)]
-        sizes = _sizes(components, groups, {g: loaded.bodies[g] for g in replaced}, members, rows)
+        old = {g: loaded.bodies[g] for g in replaced}
+        sizes = _sizes(components, groups, old, members, news.per_unit)
         fresh_bodies, batches = self._run_batched(components, sizes, target)
         anchor = self.ledger.seq_hash(target) or ""
         stored = False
@@ -220,25 +215,40 @@ class Projection:
         bodies.update(fresh_bodies)
         how = (
             f"{self.label}: caught up from seq {kept.position} to {target} "
-            f"({len(rows)} events read, {len(components)} of {len(bodies)} groups re-run"
+            f"({news.count} events read, {len(components)} of {len(bodies)} groups re-run"
             + (f" in {batches} batches)" if batches > 1 else ")")
         )
         if not stored:
             how += "; another process moved the checkpoint first, so this answer was not kept"
         return Answer(self._assemble(bodies, ReportHead(seq=target, hash=anchor)), how)
 
-    def _dirty_units(self, rows: list[EventRow]) -> set[str] | None:
+    def _regrouped(
+        self, members: dict[str, list[str]], news: _News, dirty: set[str], target: int
+    ) -> Groups:
+        """The kept groups, joined where the new events' infos link units, and the dirty
+        units; `news.infos` is emptied on the way."""
+        groups = Groups()
+        for group_units in members.values():
+            groups.union(group_units)
+        self._sync_links(target)
+        # A few thousand infos at a time: after a large import, the links of all of them
+        # at once were a set per info (130 MiB for 400,000), and once read none are needed
+        # while the groups re-run.
+        infos = sorted(news.infos)
+        news.infos.clear()
+        for start in range(0, len(infos), _LINKS_AT_ONCE):
+            for linked in self.store.links(infos[start : start + _LINKS_AT_ONCE]).values():
+                groups.union(linked)
+        for unit in dirty:
+            groups.add(unit)
+        return groups
+
+    def _dirty_units(self, news: _News) -> set[str] | None:
         """The units whose groups the new rows touch; None when everything must re-run."""
-        dirty: set[str] = set()
-        targets = []
-        for row in rows:
-            if row.type in _UNIT_TYPES:
-                return None
-            if row.type == "retraction":
-                targets.append(row.payload["target"])
-            else:
-                dirty.add(row.unit or "")
-        for kind, unit in self.ledger.find_units(targets).values():
+        if news.unit_event:
+            return None
+        dirty = set(news.per_unit)
+        for kind, unit in self.ledger.find_units(news.targets).values():
             if kind in _EVERY:
                 return None
             dirty.add(unit or "")
@@ -426,23 +436,53 @@ def _served(kept: Kept) -> ReportHead:
     return ReportHead(seq=kept.position, hash=kept.anchor if kept.position else GENESIS)
 
 
+@attrs.define
+class _News:
+    """What the events after a kept position say, gathered as they are read (a catch-up
+    after a large import would otherwise hold every new row at once)."""
+
+    count: int = 0
+    #: Any unit registration or change: every group must re-run.
+    unit_event: bool = False
+    #: New events other than retractions by their unit ('' for none).
+    per_unit: Counter[str] = attrs.Factory(Counter)
+    #: The ids the new retractions retract.
+    targets: list[str] = attrs.Factory(list)
+    #: The infos the new events name.
+    infos: set[str] = attrs.Factory(set)
+
+    @classmethod
+    def of(cls, rows: Iterable[EventRow]) -> _News:
+        news = cls()
+        for row in rows:
+            news.count += 1
+            if row.type in _UNIT_TYPES:
+                news.unit_event = True
+            elif row.type == "retraction":
+                news.targets.append(row.payload["target"])
+            else:
+                news.per_unit[row.unit or ""] += 1
+            info = row.payload.get("info")
+            if info is not None:
+                news.infos.add(info)
+        return news
+
+
 def _sizes(
     components: dict[str, list[str]],
     groups: Groups,
     old: dict[str, bytes | None],
     members: dict[str, list[str]],
-    rows: list[EventRow],
+    per_unit: Counter[str],
 ) -> dict[str, int]:
     """How many events re-running each of `components` will read, about: what the `old`
-    groups it joins read last time (their bodies say), and its new `rows`."""
+    groups it joins read last time (their bodies say), and its units' new events."""
     sizes = dict.fromkeys(components, 0)
     for g, body in old.items():
         if body is not None:
             sizes[groups.find(members[g][0])] += group_events(body)
-    for row in rows:
-        root = groups.find(row.unit or "")
-        if root in sizes:
-            sizes[root] += 1
+    for unit, count in per_unit.items():
+        sizes[groups.find(unit)] += count
     return sizes
 
 

@@ -6,7 +6,8 @@ exist and are extended; every score, explain and diff — at the head, under a r
 as of an earlier batch's recording time — must equal a replay of the same events without
 any kept state, and at the end a fresh copy of the log built from nothing must agree too.
 Rebuilds and catch-ups re-run their groups in batches of a drawn number of events (a few
-events make several batches of these small ledgers).
+events make several batches of these small ledgers), and a catch-up looks up the links of
+a drawn number of infos at a time.
 On SQLite files and on PostgreSQL schemas (the state in the ledger's own database).
 """
 
@@ -51,8 +52,10 @@ def test_kept_boards_equal_a_full_replay(
     period = data.draw(periods(year), label="period")
     revision = data.draw(st.none() | revisions(ruleset, min_overrides=1), label="revision")
     batch = data.draw(st.sampled_from([keep.BATCH_EVENTS, 1, 4, 16]), label="batch events")
+    links = data.draw(st.sampled_from([keep._LINKS_AT_ONCE, 1, 3]), label="links at once")
     with (
         mock.patch.object(keep, "BATCH_EVENTS", batch),
+        mock.patch.object(keep, "_LINKS_AT_ONCE", links),
         folder() as base,
         ledger_of([], base, on=module_backend) as ledger,
     ):
