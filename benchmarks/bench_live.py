@@ -14,7 +14,9 @@ peak RSS of each child process, median of --repeat runs:
 * the command line: the cold ``score`` that builds the kept projection, ``score`` served
   from it, and ``score`` and ``explain --unit c01`` after 10 appends (each a new process);
 * in one process (a child): a full replay without state (``keep=False``), and a
-  ``projections.LiveBoard`` brought up to date after 10 appends (``wait_for`` the last seq).
+  ``projections.LiveBoard`` brought up to date after 10 appends (``wait_for`` the last seq);
+* a LiveBoard alone in a child (built from the kept state, then 10 appends and
+  ``wait_for``), for its peak RSS and CPU.
 
 ``--tree LABEL=SRC`` measures another checkout's ``src`` (an older commit) in the same run,
 phase by phase alternating with this one, each on its own copy of the ledger (their kept
@@ -124,6 +126,17 @@ def _in_process(db: Path, seed: int, repeat: int) -> dict[str, float]:
     return {"full replay": full, "LiveBoard after 10 appends": statistics.median(times)}
 
 
+def _live_board(db: Path, seed: int) -> None:
+    """A LiveBoard served from state, then brought up to date after 10 appends (in a child
+    of its own: its peak RSS is the board's, not a full replay's)."""
+    from ledger import Ledger
+    from projections import LiveBoard
+
+    with Ledger.open(db) as ledger:
+        live = LiveBoard(ledger, RULESET, PERIOD)
+        live.wait_for(_append(db, seed), timeout=120)
+
+
 class Tree:
     """One checkout measured on its own copy of the ledger."""
 
@@ -195,6 +208,10 @@ def run(n: int, out: Path, repeat: int, others: list[tuple[str, Path]]) -> dict[
         for tree in trees:
             append_ten(tree.db, 2000 + k, tree.src)
             tree.run("explain after 10 appends", _cli(tree.db, *explain_args))
+    for k in range(repeat):
+        for tree in trees:
+            live = [py, str(HERE), "--live-board", str(tree.db), "--seed", str(4000 + k)]
+            tree.run("LiveBoard after 10 appends (own process)", live)
     result: dict[str, Any] = {"events": n, "repeat": repeat}
     for tree in trees:
         inproc = subprocess.run(
@@ -232,10 +249,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tree", action="append", default=[], metavar="LABEL=SRC")
     parser.add_argument("--append", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--in-process", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--live-board", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.append is not None:
         print(_append(args.append, args.seed))
+        return
+    if args.live_board is not None:
+        _live_board(args.live_board, args.seed)
         return
     if args.in_process is not None:
         print(json.dumps(_in_process(args.in_process, args.seed, args.repeat)))

@@ -22,6 +22,7 @@ from ledger import (
     Submission,
 )
 from ledger import upcast as upcast_module
+from ledger.errors import Locations
 from ledger.integrity import GENESIS
 
 
@@ -145,6 +146,42 @@ def test_append_many_takes_located_entries(ledger: Ledger):
     with pytest.raises(InputError) as caught:
         ledger.append_many([entry])
     assert str(caught.value.problems[0]).startswith("mail-2016-05.jsonl:12: ")
+
+
+def test_locations_keep_their_order_files_and_sheets():
+    kept = [Location("a.xlsx", 2, "events"), Location("a.xlsx", 9, "events"),
+            Location("a.xlsx", 3, "units"), Location("<api>", 1), Location("a.xlsx", 4, "units"),
+            Location("<api>", 1_000_000)]  # fmt: skip
+    locations = Locations()
+    for loc in kept:
+        locations.append(loc)
+    assert list(locations) == kept and len(locations) == len(kept)
+    assert not Locations() and list(Locations()) == []
+
+
+def test_a_new_ledger_made_first_elsewhere_gets_the_batch_with_its_locations(tmp_path: Path):
+    # Two creates of one new file: the second to commit appends its batch to the first's
+    # ledger, checked there, each problem still naming the entry's own location.
+    reg = {"id": "u-gl", "type": "unit_registered", "at": "2016-01-01", "unit": "gulou",
+           "name": "鼓楼区总工会", "kind": "county"}  # fmt: skip
+    act = {"type": "activity", "at": "2016-03-05", "unit": "gulou", "activity": "meeting"}
+    path = tmp_path / "new.sqlite"
+    with Ledger.open(path, create=True) as late, Ledger.open(path, create=True) as first:
+        first.append_many([reg, {"id": "x1", **act}])
+        batch = [
+            (Location("a.xlsx", 2, "events"), reg),
+            (Location("a.xlsx", 3, "events"), {"id": "x1", **act, "at": "2016-03-06"}),
+            (Location("b.jsonl", 7), {"id": "x2", **act}),
+        ]
+        with pytest.raises(InputError) as caught:
+            late.append_many(batch)
+        assert [str(p) for p in caught.value.problems] == [
+            "a.xlsx:events!3: id: id 'x1' is already recorded (seq 2) with different content"
+        ]
+        done = late.append_many([batch[0], batch[2]])
+        assert (done.appended, done.duplicates) == (1, 1)
+    with Ledger.open(path) as ledger:
+        assert [r.event.id for r in ledger.events()] == ["u-gl", "x1", "x2"]
 
 
 def test_get_returns_the_recorded_event(ledger: Ledger):

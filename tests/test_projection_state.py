@@ -384,3 +384,34 @@ def test_a_late_dated_submission_of_a_handing_unit_moves_its_parents_attribution
     assert len(handed) == 1 and "s140" in handed[0].events
     _explains(ledger, "a")
     _explains(ledger, "pa")
+
+
+def test_a_catch_up_bigger_than_a_batch_re_runs_its_groups_in_several(ledger: Ledger) -> None:
+    # Groups {a, pa}, {b} and {city}; a limit of 5 events holds none of the first two, so
+    # each dirty group is re-run alone (its trace taken on the way), in one transaction.
+    _check(ledger)
+    ledger.append_many(
+        [
+            _sub(60, "a", "2011-07-15T08:00"),  # under a's cap, before most of a's items
+            _sub(61, "b", "2011-08-20T10:00"),
+            _adopt(61, "province.party_committee", "2011-08-21"),
+            _sub(62, "pa", "2011-09-03T10:00"),
+        ]
+    )
+    head = ledger.head().seq
+    small = Projection(
+        ledger, _store(ledger), load("dalian-2011"), parse_period("2011Q3"),
+        batch_events=5, trace_unit="pa",
+    )  # fmt: skip
+    answer = small.answer(head)
+    assert answer is not None
+    assert "4 events read, 2 of 3 groups re-run in 2 batches" in answer.how, answer.how
+    full = score(ledger, "dalian-2011", "2011Q3", keep=False)
+    assert _json(answer.board) == _json(full)
+    traced = small.traced("pa", head)
+    replayed = explain(ledger, "dalian-2011", "2011Q3", "pa", keep=False).unit
+    assert traced is not None and traced.trace == replayed.trace and traced.trace
+    said = _check(ledger)
+    assert said.endswith(f"served from state at seq {head}"), said
+    _explains(ledger, "a")
+    _explains(ledger, "b")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import attrs
@@ -27,6 +29,30 @@ class Location(NamedTuple):
         if self.sheet is not None:
             return f"{self.file}:{self.sheet}!{self.line}"
         return f"{self.file}:{self.line}"
+
+
+class Locations:
+    """Many inputs' locations in order, kept in 8 bytes each: a line number in an array per
+    run of one file and sheet (a :class:`Location` and its line are about 90 bytes, and a
+    new ledger's import keeps one per event: 95 MiB of a million-event import's peak)."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[str, str | None, array[int]]] = []
+
+    def append(self, loc: Location) -> None:
+        """Keep `loc` after the others."""
+        runs = self._runs
+        if not runs or runs[-1][0] != loc.file or runs[-1][1] != loc.sheet:
+            runs.append((loc.file, loc.sheet, array("q")))
+        runs[-1][2].append(loc.line)
+
+    def __iter__(self) -> Iterator[Location]:
+        for file, sheet, lines in self._runs:
+            for line in lines:
+                yield Location(file, line, sheet)
+
+    def __len__(self) -> int:
+        return sum(len(lines) for _, _, lines in self._runs)
 
 
 @attrs.frozen

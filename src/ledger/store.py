@@ -20,7 +20,15 @@ import attrs
 
 from .codec import CST, structure, unstructure
 from .confirm import confirm_appended, insert_sealed
-from .errors import DamageError, InputError, LedgerError, Location, Problem, invalid_stored
+from .errors import (
+    DamageError,
+    InputError,
+    LedgerError,
+    Location,
+    Locations,
+    Problem,
+    invalid_stored,
+)
 from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .gcpause import collect_young, gc_paused
 from .integrity import VerifyReport, chain_sealer, verify_chain
@@ -436,8 +444,8 @@ class _Batch:
         self.duplicates = 0
         self.problems: list[Problem] = []
         #: Where each sealed row came from, kept for a new ledger only (_append_elsewhere).
-        self.locations: list[Location] | None = (
-            [] if getattr(ledger.recorder, "staged", False) else None
+        self.locations: Locations | None = (
+            Locations() if getattr(ledger.recorder, "staged", False) else None
         )
 
     def check(self, chunk: list[Any], before: int) -> list[SealedRow]:

@@ -4,8 +4,9 @@ A :class:`Projection` is one (ruleset fingerprint, code version, period). Its st
 one JSON body per group of units (``projections.groups``): the units' standing and lines,
 and the group's warnings. To answer at seq T it reads only the events after its position
 (up to T), finds which groups they touch, re-runs the engine on the events of those
-groups alone, and writes the new bodies and position in one transaction, compare-and-set
-on the old position. The board is assembled from the bodies (ranks recomputed).
+groups alone (in batches of a bounded number of events, as a rebuild does, so memory is
+bounded), and writes the new bodies and position in one transaction, compare-and-set on
+the old position. The board is assembled from the bodies (ranks recomputed).
 
 What it cannot prove local re-runs everything (a rebuild): a ``unit_registered`` or
 ``unit_changed`` after the checkpoint (it may move units between groups and changes what
@@ -18,7 +19,8 @@ transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import attrs
@@ -37,14 +39,21 @@ from .heads import ReportHead
 from .model import Scoreboard, UnitScore, board_header
 from .periods import Period
 from .points.board import ranked_in_order
-from .state_codec import decode_group, encode_group
+from .state_codec import decode_group, encode_group, group_events
 from .state_store import Kept, Key, Loaded, StateStore
 
 _UNIT_TYPES = ("unit_registered", "unit_changed")
 #: Read by every group's re-run, whatever their unit: unit history and retractions.
 _EVERY = ("retraction", *_UNIT_TYPES)
-#: A rebuild re-runs groups in batches of at most this many events (memory stays bounded).
+#: A rebuild and a catch-up re-run groups in batches of at most this many events, so
+#: memory stays bounded: a batch's replay costs about 0.9 KiB an event (facts, pieces,
+#: lines) over a command's 50 MiB, so 150,000 peaks near 180 MiB (measured at 1M events
+#: after 10 appends: one replay of 265,000 events peaked at 299 MiB, batches of at most
+#: 200,000 at 238 MiB, 150,000 at 176 MiB, 100,000 at 144 MiB), leaving room under
+#: 250 MB for an explain's trace; each more batch reads the log once more (0.2 s at 1M).
 BATCH_EVENTS = 150_000
+#: A catch-up looks up the links of this many infos at a time (projection_link).
+_LINKS_AT_ONCE = 5_000
 
 
 def _code_version() -> str:
@@ -109,14 +118,15 @@ class Projection:
         ruleset: PointsRuleset,
         period: Period,
         *,
-        batch_events: int = BATCH_EVENTS,
+        batch_events: int | None = None,
         trace_unit: str | None = None,
     ) -> None:
         self.ledger = ledger
         self.store = store
         self.rules = ruleset
         self.period = period
-        self.batch_events = batch_events
+        #: The most events a re-run reads at once (None: :data:`BATCH_EVENTS`).
+        self.batch_events = BATCH_EVENTS if batch_events is None else batch_events
         #: The unit an explain asks for: a group re-run on the way (a build or a catch-up)
         #: that holds it traces it, so :meth:`traced` need not re-run that group again.
         self.trace_unit = trace_unit
@@ -167,7 +177,7 @@ class Projection:
 
     def _catch_up(self, loaded: Loaded, target: int) -> Answer:
         kept = loaded.kept
-        rows = list(
+        news = _News.of(
             self.ledger.read(
                 after_seq=kept.position,
                 through_seq=target,
@@ -175,7 +185,7 @@ class Projection:
                 always=ALWAYS_READ,
             )
         )
-        dirty = self._dirty_units(rows)
+        dirty = self._dirty_units(news)
         if dirty is None:
             how = self.rebuild(target)
             fresh = self.load()
@@ -184,20 +194,14 @@ class Projection:
             how += f" (a unit event after seq {kept.position}: every group re-run)"
             return Answer(self._assemble(fresh.bodies, _served(fresh.kept)), how)
         members = loaded.members
-        groups = Groups()
-        for group_units in members.values():
-            groups.union(group_units)
-        self._sync_links(target)
-        infos = {i for r in rows if (i := r.payload.get("info")) is not None}
-        for linked in self.store.links(infos).values():
-            groups.union(linked)
-        for unit in dirty:
-            groups.add(unit)
+        groups = self._regrouped(members, news, dirty, target)
         touched = {groups.find(u) for u in dirty}
         components = {g: m for g, m in groups.components().items() if g in touched}
         rerun = {u for m in components.values() for u in m}
         replaced = [g for g, m in members.items() if rerun.intersection(m)]
-        fresh_bodies = self._run(components, target)
+        old = {g: loaded.bodies[g] for g in replaced}
+        sizes = _sizes(components, groups, old, members, news.per_unit)
+        fresh_bodies, batches = self._run_batched(components, sizes, target)
         anchor = self.ledger.seq_hash(target) or ""
         stored = False
         with self.store.transaction() as w:
@@ -211,24 +215,40 @@ class Projection:
         bodies.update(fresh_bodies)
         how = (
             f"{self.label}: caught up from seq {kept.position} to {target} "
-            f"({len(rows)} events read, {len(components)} of {len(bodies)} groups re-run)"
+            f"({news.count} events read, {len(components)} of {len(bodies)} groups re-run"
+            + (f" in {batches} batches)" if batches > 1 else ")")
         )
         if not stored:
             how += "; another process moved the checkpoint first, so this answer was not kept"
         return Answer(self._assemble(bodies, ReportHead(seq=target, hash=anchor)), how)
 
-    def _dirty_units(self, rows: list[EventRow]) -> set[str] | None:
+    def _regrouped(
+        self, members: dict[str, list[str]], news: _News, dirty: set[str], target: int
+    ) -> Groups:
+        """The kept groups, joined where the new events' infos link units, and the dirty
+        units; `news.infos` is emptied on the way."""
+        groups = Groups()
+        for group_units in members.values():
+            groups.union(group_units)
+        self._sync_links(target)
+        # A few thousand infos at a time: after a large import, the links of all of them
+        # at once were a set per info (130 MiB for 400,000), and once read none are needed
+        # while the groups re-run.
+        infos = sorted(news.infos)
+        news.infos.clear()
+        for start in range(0, len(infos), _LINKS_AT_ONCE):
+            for linked in self.store.links(infos[start : start + _LINKS_AT_ONCE]).values():
+                groups.union(linked)
+        for unit in dirty:
+            groups.add(unit)
+        return groups
+
+    def _dirty_units(self, news: _News) -> set[str] | None:
         """The units whose groups the new rows touch; None when everything must re-run."""
-        dirty: set[str] = set()
-        targets = []
-        for row in rows:
-            if row.type in _UNIT_TYPES:
-                return None
-            if row.type == "retraction":
-                targets.append(row.payload["target"])
-            else:
-                dirty.add(row.unit or "")
-        for kind, unit in self.ledger.find_units(targets).values():
+        if news.unit_event:
+            return None
+        dirty = set(news.per_unit)
+        for kind, unit in self.ledger.find_units(news.targets).values():
             if kind in _EVERY:
                 return None
             dirty.add(unit or "")
@@ -257,20 +277,25 @@ class Projection:
     # -- re-running groups -------------------------------------------------------------
 
     def _replay(
-        self, units: Iterable[str], target: int, trace_unit: str | None = None
+        self,
+        units: Iterable[str],
+        target: int,
+        trace_unit: str | None = None,
+        tally: Counter[str | None] | None = None,
     ) -> PointsReplay:
+        """A replay of `units`' events (and every unit event and retraction) up to
+        `target`; `tally`, if given, counts the rows read by their unit column."""
         replay = PointsReplay(
             self.rules, self.period, with_trace=trace_unit is not None, trace_unit=trace_unit
         )
-        replay.read(
-            self.ledger.read(
-                through_seq=target,
-                until_day=self.period.last,
-                always=ALWAYS_READ,
-                units=units,
-                every=_EVERY,
-            )
+        rows = self.ledger.read(
+            through_seq=target,
+            until_day=self.period.last,
+            always=ALWAYS_READ,
+            units=units,
+            every=_EVERY,
         )
+        replay.read(rows if tally is None else _tallied(rows, tally))
         return replay
 
     def _run(self, components: dict[str, list[str]], target: int) -> dict[str, bytes]:
@@ -279,7 +304,8 @@ class Projection:
             return {}
         rerun = {u for m in components.values() for u in m}
         tracing = self.trace_unit if self.trace_unit in rerun else None
-        replay = self._replay(rerun, target, trace_unit=tracing)
+        tally: Counter[str | None] = Counter()
+        replay = self._replay(rerun, target, trace_unit=tracing, tally=tally)
         board = replay.run()
         if tracing is not None:
             # Its group's events are all in this replay, so its trace is the one a re-run
@@ -297,7 +323,22 @@ class Projection:
             group = owner.get(item[0] or "")
             if group is not None:
                 warned[group].append(item)
-        return {g: encode_group(units[g], warned[g]) for g in components}
+        return {
+            g: encode_group(units[g], warned[g], sum(tally[u or None] for u in components[g]))
+            for g in components
+        }
+
+    def _run_batched(
+        self, components: dict[str, list[str]], sizes: dict[str, int], target: int
+    ) -> tuple[dict[str, bytes], int]:
+        """Each group's body, and in how many replays: the groups re-run in batches of at
+        most `batch_events` events by `sizes` (a bigger group alone), as a rebuild does, so
+        memory is bounded (one replay of a quarter of the log was a catch-up's peak)."""
+        batches = _batches(sizes, self.batch_events)
+        fresh: dict[str, bytes] = {}
+        for batch in batches:
+            fresh.update(self._run({g: components[g] for g in batch}, target))
+        return fresh, len(batches)
 
     def traced(self, unit: str, target: int) -> UnitScore | None:
         """`unit`'s standing with its trace at seq `target`, re-running its group only (or
@@ -358,7 +399,8 @@ class Projection:
         pending = [g for g, body in building.bodies.items() if body is None]
         done_before = len(members) - len(pending)
         counts = self.ledger.unit_counts(kept.position)
-        for batch in _batches(pending, members, counts, self.batch_events):
+        sizes = {g: sum(counts.get(u or None, 0) for u in members[g]) for g in pending}
+        for batch in _batches(sizes, self.batch_events):
             fresh = self._run({g: members[g] for g in batch}, kept.position)
             with self.store.transaction() as w:
                 for g, body in fresh.items():
@@ -394,22 +436,71 @@ def _served(kept: Kept) -> ReportHead:
     return ReportHead(seq=kept.position, hash=kept.anchor if kept.position else GENESIS)
 
 
-def _batches(
-    pending: list[str],
+@attrs.define
+class _News:
+    """What the events after a kept position say, gathered as they are read (a catch-up
+    after a large import would otherwise hold every new row at once)."""
+
+    count: int = 0
+    #: Any unit registration or change: every group must re-run.
+    unit_event: bool = False
+    #: New events other than retractions by their unit ('' for none).
+    per_unit: Counter[str] = attrs.Factory(Counter)
+    #: The ids the new retractions retract.
+    targets: list[str] = attrs.Factory(list)
+    #: The infos the new events name.
+    infos: set[str] = attrs.Factory(set)
+
+    @classmethod
+    def of(cls, rows: Iterable[EventRow]) -> _News:
+        news = cls()
+        for row in rows:
+            news.count += 1
+            if row.type in _UNIT_TYPES:
+                news.unit_event = True
+            elif row.type == "retraction":
+                news.targets.append(row.payload["target"])
+            else:
+                news.per_unit[row.unit or ""] += 1
+            info = row.payload.get("info")
+            if info is not None:
+                news.infos.add(info)
+        return news
+
+
+def _sizes(
+    components: dict[str, list[str]],
+    groups: Groups,
+    old: dict[str, bytes | None],
     members: dict[str, list[str]],
-    counts: dict[str | None, int],
-    limit: int,
-) -> list[list[str]]:
-    """Pending groups packed into batches of at most `limit` events (a bigger group alone)."""
+    per_unit: Counter[str],
+) -> dict[str, int]:
+    """How many events re-running each of `components` will read, about: what the `old`
+    groups it joins read last time (their bodies say), and its units' new events."""
+    sizes = dict.fromkeys(components, 0)
+    for g, body in old.items():
+        if body is not None:
+            sizes[groups.find(members[g][0])] += group_events(body)
+    for unit, count in per_unit.items():
+        sizes[groups.find(unit)] += count
+    return sizes
 
-    def size(group: str) -> int:
-        return sum(counts.get(u or None, 0) for u in members[group])
 
+def _tallied(rows: Iterable[EventRow], tally: Counter[str | None]) -> Iterator[EventRow]:
+    """`rows`, each counted in `tally` by its unit column as it passes."""
+    for row in rows:
+        tally[row.unit] += 1
+        yield row
+
+
+def _batches(sizes: dict[str, int], limit: int) -> list[list[str]]:
+    """Groups packed into batches of at most `limit` events by `sizes` (a bigger group
+    alone), biggest first."""
     out: list[list[str]] = []
     current: list[str] = []
     used = 0
-    for group in sorted(pending, key=size, reverse=True):
-        n = size(group)
+    for group in sorted(sizes, key=lambda g: sizes[g], reverse=True):
+        n = sizes[group]
         if current and used + n > limit:
             out.append(current)
             current, used = [], 0

@@ -5,8 +5,9 @@ Decimals are written as their exact strings and read back with ``Decimal(text)``
 keeps the exponent, so a board assembled from state renders byte for byte like a replay.
 Ranks are not kept: they are among all units, so the board recomputes them.
 
-A body is one line of JSON, the group's units without their lines, its warnings and the
-sizes of the units' packed lines, then a newline and each unit's lines in turn: one JSON
+A body is one line of JSON, the group's units without their lines, its warnings, how
+many of the log's events its last re-run read (what a catch-up packs its batches by) and
+the sizes of the units' packed lines, then a newline and each unit's lines in turn: one JSON
 array (the unit's lines) compressed with zlib on its own. A board is assembled from the
 first line alone; a unit's lines are inflated and parsed when something reads them
 (``model.Lines``), so a text scoreboard served from state costs the units it lists, not the
@@ -43,12 +44,15 @@ def _dec(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def encode_group(units: list[UnitScore], warned: list[Warned]) -> bytes:
-    """One group's body: its units (rank and trace left out) and its warnings with their keys."""
+def encode_group(units: list[UnitScore], warned: list[Warned], events: int) -> bytes:
+    """One group's body: its units (rank and trace left out), its warnings with their keys,
+    the number of `events` of its units the re-run that computed it read, and each unit's
+    lines packed on its own."""
     packed = [zlib.compress(orjson.dumps(_lines(u)), _LEVEL) for u in units]
     doc = {
         "units": [_unit(u) for u in units],
         "warnings": [[list(key), text] for _unit_id, key, text in warned],
+        "events": events,
         "packed": [len(p) for p in packed],
     }
     return orjson.dumps(doc) + b"\n" + b"".join(packed)
@@ -85,6 +89,12 @@ def decode_group(body: bytes) -> tuple[list[UnitScore], list[tuple[list[Any], st
         units.append(_unit_score(row, _loader(view[start : start + size])))
         start += size
     return units, [(k, t) for k, t in doc["warnings"]]
+
+
+def group_events(body: bytes) -> int:
+    """How many events of its units the re-run that wrote `body` read (its first line)."""
+    count: int = orjson.loads(body[: body.index(b"\n")])["events"]
+    return count
 
 
 def _loader(packed: memoryview) -> Callable[[], tuple[Line, ...]]:

@@ -5,6 +5,9 @@ reorganisations) is appended in random batches with queries between them, so che
 exist and are extended; every score, explain and diff — at the head, under a revision, and
 as of an earlier batch's recording time — must equal a replay of the same events without
 any kept state, and at the end a fresh copy of the log built from nothing must agree too.
+Rebuilds and catch-ups re-run their groups in batches of a drawn number of events (a few
+events make several batches of these small ledgers), and a catch-up looks up the links of
+a drawn number of infos at a time.
 On SQLite files and on PostgreSQL schemas (the state in the ledger's own database).
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +23,7 @@ from propkit import POINTS, YEAR, folder, ledger_of
 
 from backends import Backend
 from ledger.testing import ledgers, periods, revisions
-from projections import diff, explain, score
+from projections import diff, explain, keep, score
 from scoreledger.render.reports import board_data, diff_data, explain_data, to_json
 
 
@@ -47,7 +51,14 @@ def test_kept_boards_equal_a_full_replay(
     cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=6), label="cuts"))
     period = data.draw(periods(year), label="period")
     revision = data.draw(st.none() | revisions(ruleset, min_overrides=1), label="revision")
-    with folder() as base, ledger_of([], base, on=module_backend) as ledger:
+    batch = data.draw(st.sampled_from([keep.BATCH_EVENTS, 1, 4, 16]), label="batch events")
+    links = data.draw(st.sampled_from([keep._LINKS_AT_ONCE, 1, 3]), label="links at once")
+    with (
+        mock.patch.object(keep, "BATCH_EVENTS", batch),
+        mock.patch.object(keep, "_LINKS_AT_ONCE", links),
+        folder() as base,
+        ledger_of([], base, on=module_backend) as ledger,
+    ):
         rulesets: list[Any] = [ruleset]
         if revision is not None:
             path = base / "revision.toml"
