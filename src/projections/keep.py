@@ -263,7 +263,7 @@ class Projection:
             self.rules, self.period, with_trace=trace_unit is not None, trace_unit=trace_unit
         )
         replay.read(
-            self.ledger.read(
+            self.ledger.read_tuples(
                 through_seq=target,
                 until_day=self.period.last,
                 always=ALWAYS_READ,
