@@ -12,9 +12,10 @@ import attrs
 from rules import Clause
 
 
-@attrs.frozen
+@attrs.define
 class Fact:
-    """The few fields of one event that scoring reads."""
+    """The few fields of one event that scoring reads (never changed once read: a plain
+    slotted record, not a frozen one, whose construction costs a third as much)."""
 
     seq: int
     id: str
@@ -22,10 +23,11 @@ class Fact:
     at: str
     unit: str | None
     p: dict[str, Any]
+    #: The local date of ``at`` (YYYY-MM-DD), cut once: every clause kind compares it.
+    day: str = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def day(self) -> str:
-        return self.at[:10]
+    def __attrs_post_init__(self) -> None:
+        self.day = self.at[:10]
 
 
 @attrs.define
