@@ -17,7 +17,7 @@ from rules.model import CappedClause
 
 from ..model import Trace, VetoMark
 from ..numbers import fmt
-from ..periods import Period, window_of
+from ..periods import Period
 from ..units import UnitHistory
 from .caps import Caps
 from .facts import Fact, Piece, business_order
@@ -108,7 +108,7 @@ class PointsState:
         # A retracted event does not list its unit: retracting is as if never appended.
         if fact.unit is not None and status != "retracted" and fact.type not in CHECKLIST_FACTS:
             self.active.add(fact.unit)
-        if self.with_trace and (self.trace_unit is None or fact.unit == self.trace_unit):
+        if self.tracing(fact):
             trace = Trace(
                 event=fact.id,
                 seq=fact.seq,
@@ -121,6 +121,10 @@ class PointsState:
                 info=fact.p.get("info"),
             )
             self.traces.append((fact.unit, trace))
+
+    def tracing(self, fact: Fact) -> bool:
+        """Whether `fact`'s trace entries are kept (with a trace, of every unit or of one)."""
+        return self.with_trace and (self.trace_unit is None or fact.unit == self.trace_unit)
 
     def unscored(self, fact: Fact, reason: str, clause: Clause | None = None) -> None:
         """Principle 8: the event stays in the trace with 0 points and the reason."""
@@ -148,11 +152,15 @@ class PointsState:
         if allowed == points or clause.cap is None or clause.cap_per is None:
             self.earn(fact, clause, points, note, group=group)
             return
-        cap, window = clause.cap, window_of(fact.day, clause.cap_per)
+        cap, window = clause.cap, self.caps.window(clause.cap_per, fact.day)
         if group is not None or allowed > 0:
             capped = note if group is not None else f"{note}, capped at {fmt(cap)} for {window}"
             self.award(fact, clause, allowed, capped, group=group)
-        reason = f"{clause.id}: the cap of {fmt(cap)} for {window} is reached"
+        # Most of a year's submissions are cut by their cap: the reason is only written for
+        # an event whose trace is kept.
+        reason = ""
+        if self.tracing(fact):
+            reason = f"{clause.id}: the cap of {fmt(cap)} for {window} is reached"
         self.trace(fact, "capped", allowed, clause, reason)
 
     def award(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rules import SubmissionClause
 
-from ..periods import window_of
 from .facts import Fact, business_order
 from .state import PointsState, flags_match
 
@@ -47,5 +46,5 @@ def _score_clause(
         scored.add(fact.id)
         group = clause.id
         if clause.cap_per is not None:
-            group = f"{clause.id}@{window_of(fact.day, clause.cap_per)}"
+            group = f"{clause.id}@{state.caps.window(clause.cap_per, fact.day)}"
         state.earn_capped(fact, clause, clause.points, "", group=group)
