@@ -121,6 +121,7 @@ class Projection:
         #: that holds it traces it, so :meth:`traced` need not re-run that group again.
         self.trace_unit = trace_unit
         self._traced: dict[tuple[str, int], UnitScore] = {}
+        self._counts: tuple[int, dict[str | None, int]] | None = None  # (seq, counts)
         self.key = Key(
             ruleset=ruleset.id,
             fingerprint=fingerprint(ruleset),
@@ -322,7 +323,7 @@ class Projection:
         groups = Groups()
         for unit in skeleton.units.versions:
             groups.add(unit)
-        for counted in self.ledger.unit_counts(target):
+        for counted in self._unit_counts(target):
             groups.add(counted or "")
         for pair in hand_up_pairs(skeleton):
             groups.union(pair)
@@ -330,6 +331,13 @@ class Projection:
         for units in self.store.shared_infos():
             groups.union(units)
         return groups.components()
+
+    def _unit_counts(self, seq: int) -> dict[str | None, int]:
+        """``Ledger.unit_counts(seq)``, counted once per seq (a scan of the whole log): a build
+        asks at its plan and again to pack its batches. The events up to a seq never change."""
+        if self._counts is None or self._counts[0] != seq:
+            self._counts = (seq, self.ledger.unit_counts(seq))
+        return self._counts[1]
 
     def _sync_links(self, target: int) -> None:
         """Record the (info, unit) pairs of the log up to `target` (shared by projections)."""
@@ -357,7 +365,7 @@ class Projection:
         kept, members = building.kept, building.members
         pending = [g for g, body in building.bodies.items() if body is None]
         done_before = len(members) - len(pending)
-        counts = self.ledger.unit_counts(kept.position)
+        counts = self._unit_counts(kept.position)
         for batch in _batches(pending, members, counts, self.batch_events):
             fresh = self._run({g: members[g] for g in batch}, kept.position)
             with self.store.transaction() as w:
