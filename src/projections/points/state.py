@@ -20,7 +20,7 @@ from ..numbers import fmt
 from ..periods import Period
 from ..units import UnitHistory
 from .caps import Caps
-from .facts import Fact, Piece, business_order
+from .facts import Fact, Piece, in_business_order
 
 C = TypeVar("C", bound=BaseClause)
 
@@ -98,7 +98,7 @@ class PointsState:
 
     def live_in_order(self, kind: str) -> list[Fact]:
         """:meth:`live`, in business order (at, seq)."""
-        return sorted(self.live(kind), key=business_order)
+        return in_business_order(self.live(kind))
 
     # -- the trace (explain) ----------------------------------------------------------
 
