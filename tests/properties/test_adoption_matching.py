@@ -16,7 +16,12 @@ from ledger.testing import ledgers, periods
 from projections.api import resolve_ruleset
 from projections.engine import ALWAYS_READ, PointsReplay
 from projections.periods import parse_period
-from projections.points.adoptions import Matching, adoption_match, base_clause, bonus_clauses
+from projections.points.adoptions import (
+    Matching,
+    adoption_match,
+    base_clause,
+    bonus_clauses,
+)
 from rules import GateClause, PointsRuleset
 
 
@@ -35,9 +40,9 @@ def test_matching_once_is_matching_each_time(data: st.DataObject, ruleset: str) 
     matching = Matching(state)
     for fact in state.live("adoption"):  # twice each: the second answer comes from the memo
         for _ in range(2):
-            sub = matching.submission_of(fact.p["info"])
+            sub, flags = matching.submission(fact.p["info"])
             assert sub is state.submission_of(fact.p["info"])
-            key = matching.key(fact, sub)
+            key = matching.key(fact, flags)
             gates = [g for g in state.clauses(GateClause) if adoption_match(state, g, fact, sub)]
             assert list(matching.gates(key, fact, sub)) == gates
             base, hits = matching.scoring(key, fact, sub)

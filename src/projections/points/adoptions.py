@@ -33,6 +33,8 @@ def score_adoptions(state: PointsState) -> None:
         ("" if c.once == "info" else state.caps.opens(c) for c in clauses),
         default=state.period.first,
     )
+    # Without a clause once per info, every matched clause earns (once_per_info keeps all).
+    once = any(c.once == "info" for c in clauses)
     matching = Matching(state)
     contains = state.period.contains
     for fact in same_outlet_once(state, live):
@@ -40,11 +42,12 @@ def score_adoptions(state: PointsState) -> None:
             continue
         in_period = contains(fact.day)
         info = fact.p["info"]
-        sub = matching.submission_of(info)
+        sub, flags = matching.submission(info)
         if in_period:
             _warn_before_submission(state, fact, sub)
-        key = matching.key(fact, sub)
-        gate = gate_of(matching.gates(key, fact, sub), fact, by_info[info])
+        key = matching.key(fact, flags)
+        gates = matching.gates(key, fact, sub)
+        gate = gate_of(gates, fact, by_info[info]) if gates else None
         if gate is not None:
             if in_period:
                 state.unscored(fact, gate_reason(gate, fact.p["outlet"]), gate)
@@ -52,8 +55,11 @@ def score_adoptions(state: PointsState) -> None:
         # Clauses once per info are taken by the first adoption that matches, even one
         # before the period (it then scores in its own period); caps are used alike.
         base, hits = matching.scoring(key, fact, sub)
-        earning = once_per_info(state, fact, () if base is None else (base,), taken, in_period)
-        earning += once_per_info(state, fact, hits, taken, in_period)
+        if once:
+            earning = once_per_info(state, fact, () if base is None else (base,), taken, in_period)
+            earning += once_per_info(state, fact, hits, taken, in_period)
+        else:
+            earning = list(hits) if base is None else [base, *hits]
         if in_period:
             _score_one(state, fact, base, earning)
         else:
@@ -63,16 +69,26 @@ def score_adoptions(state: PointsState) -> None:
 
 
 #: What the clauses an adoption matches depend on: its outlet, its submission's flags
-#: (urgent, commissioned, category; None without a submission) and, when a clause has
-#: unit conditions, its unit and the epoch of its time (``UnitHistory.epoch``).
+#: (:func:`flags_of`) and, when a clause has unit conditions, its unit and the epoch of
+#: its time (``UnitHistory.epoch``).
 Key = tuple[object, ...]
+#: What ``flags_match`` reads of a submission: (urgent, commissioned, category), or None.
+Flags = tuple[object, object, object] | None
+
+
+def flags_of(sub: Fact | None) -> Flags:
+    """The submission flags ``flags_match`` compares (None without a submission)."""
+    if sub is None:
+        return None
+    p = sub.p
+    return (p.get("urgent", False), p.get("commissioned", False), p.get("category"))
 
 
 class Matching:
     """The clauses each adoption matches (the gates' conditions, :func:`base_clause`,
     :func:`bonus_clauses`), worked out once per :data:`Key`: a year of adoptions asks a
     few hundred distinct questions, each thousands of times. And each info's standing
-    submission, looked up once."""
+    submission and its flags, looked up once."""
 
     def __init__(self, state: PointsState) -> None:
         self.state = state
@@ -81,21 +97,19 @@ class Matching:
         self.by_unit = any(c.kinds or c.below for c in clauses)
         self._gates: dict[Key, tuple[GateClause, ...]] = {}
         self._scoring: dict[Key, tuple[AdoptionClause | None, tuple[AdoptionClause, ...]]] = {}
-        self._subs: dict[str, Fact | None] = {}
+        self._infos: dict[str, tuple[Fact | None, Flags]] = {}
 
-    def submission_of(self, info: str) -> Fact | None:
-        """``PointsState.submission_of``, once per info."""
-        if info in self._subs:
-            return self._subs[info]
-        sub = self._subs[info] = self.state.submission_of(info)
-        return sub
+    def submission(self, info: str) -> tuple[Fact | None, Flags]:
+        """The info's standing submission (``PointsState.submission_of``) and its flags
+        (:func:`flags_of`), once per info."""
+        found = self._infos.get(info)
+        if found is None:
+            sub = self.state.submission_of(info)
+            found = self._infos[info] = (sub, flags_of(sub))
+        return found
 
-    def key(self, fact: Fact, sub: Fact | None) -> Key:
-        """What the clauses `fact` (with its submission `sub`) matches depend on."""
-        flags = None
-        if sub is not None:
-            p = sub.p
-            flags = (p.get("urgent", False), p.get("commissioned", False), p.get("category"))
+    def key(self, fact: Fact, flags: Flags) -> Key:
+        """What the clauses `fact` (whose submission has `flags`) matches depend on."""
         if not self.by_unit:
             return (fact.p["outlet"], flags)
         return (fact.p["outlet"], flags, fact.unit, self.state.units.epoch(fact.at))

@@ -108,7 +108,7 @@ class PointsState:
         # A retracted event does not list its unit: retracting is as if never appended.
         if fact.unit is not None and status != "retracted" and fact.type not in CHECKLIST_FACTS:
             self.active.add(fact.unit)
-        if self.tracing(fact):
+        if self.with_trace and (self.trace_unit is None or fact.unit == self.trace_unit):
             trace = Trace(
                 event=fact.id,
                 seq=fact.seq,
@@ -148,11 +148,15 @@ class PointsState:
         """:meth:`earn`, under what the clause's cap leaves (:class:`Caps`, in business
         order): a cut is traced "capped"; a line shows what is left, if anything (a grouped
         clause counts every event in its line)."""
-        allowed = self.caps.take(clause, fact, points)
-        if allowed == points or clause.cap is None or clause.cap_per is None:
+        cap = clause.cap
+        if cap is None or clause.cap_per is None:  # uncapped: nothing to take
             self.earn(fact, clause, points, note, group=group)
             return
-        cap, window = clause.cap, self.caps.window(clause.cap_per, fact.day)
+        allowed = self.caps.take(clause, fact, points)
+        if allowed == points:
+            self.earn(fact, clause, points, note, group=group)
+            return
+        window = self.caps.window(clause.cap_per, fact.day)
         if group is not None or allowed > 0:
             capped = note if group is not None else f"{note}, capped at {fmt(cap)} for {window}"
             self.award(fact, clause, allowed, capped, group=group)
