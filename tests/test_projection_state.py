@@ -109,6 +109,23 @@ def test_first_score_builds_then_serves_from_state(ledger: Ledger) -> None:
     assert ledger.verify().ok  # the events table and its guards are untouched
 
 
+def test_a_build_counts_the_units_events_once(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting every unit's events scans the whole log: the plan and the batches share one.
+    asked: list[int] = []
+    count = Ledger.unit_counts
+
+    def counting(self: Ledger, through_seq: int) -> dict[str | None, int]:
+        asked.append(through_seq)
+        return count(self, through_seq)
+
+    monkeypatch.setattr(Ledger, "unit_counts", counting)
+    said: list[str] = []
+    score(ledger, "dalian-2011", "2011Q3", log=said.append)
+    assert "built at seq 36" in said[0] and asked == [36]
+
+
 def test_late_dated_submission_reallocates_the_cap(ledger: Ledger) -> None:
     _check(ledger)
     before = score(ledger, "dalian-2011", "2011Q3").unit("a")

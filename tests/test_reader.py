@@ -63,6 +63,10 @@ def test_score_sees_the_upcast_event(tmp_path: Path, request: pytest.FixtureRequ
         rows = {row.id: row for row in ledger.read()}
         assert isinstance(rows["a1"], EventRow)
         assert rows["a1"].payload["outlet"] == "city.union.bulletin"
+        # The replays' plain tuples go through the same step: the same rows, upcast.
+        plain = list(ledger.read_tuples())
+        assert plain == [tuple(row) for row in ledger.read()]
+        assert {t[1]: t[6] for t in plain}["a1"]["outlet"] == "city.union.bulletin"
 
 
 def test_a_missing_upcaster_is_an_error_not_a_silent_old_payload(

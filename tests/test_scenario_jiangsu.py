@@ -19,6 +19,7 @@ from scenario_helpers import (
     append,
     board,
     build,
+    changed,
     explanation,
     instr,
     lines,
@@ -211,6 +212,36 @@ def test_departments_self_adoption_scores_zero(backend: Backend) -> None:
         "js-jiaoke": 1,
         "js-jianshe": 2,
     }
+
+
+def test_the_same_outlet_and_flags_gate_by_the_unit_as_it_stood(backend: Backend) -> None:
+    # One replay, the same outlet and submission flags throughout: which units the gate
+    # zeroes follows each unit's kind at the adoption's time (the replay works the clauses
+    # out once per outlet, flags, unit and epoch: points.adoptions.Matching).
+    events = [
+        *UNITS,
+        item("n1", "nanjing", "NJ-11", "04-01"),
+        adopt("n1w", "NJ-11", "province.union.web", "2016-04-02"),
+        item("x1", "js-xuanjiao", "XJ-11", "04-01"),
+        adopt("x1w", "XJ-11", "province.union.web", "2016-04-02"),
+        item("t1", "taixing", "TX-11", "04-01"),
+        adopt("t1w", "TX-11", "province.union.web", "2016-04-02"),
+        # 泰兴 becomes a department on 05-01: its later adoptions are a department's.
+        changed("c1", "taixing", "2016-05-01", kind="department", department="publicity"),
+        item("t2", "taixing", "TX-12", "05-02"),
+        adopt("t2w", "TX-12", "province.union.web", "2016-05-03"),
+        item("n2", "nanjing", "NJ-12", "05-02"),
+        adopt("n2w", "NJ-12", "province.union.web", "2016-05-03"),
+    ]
+    path = build(backend, events)
+    q2 = board(path, "jiangsu-2016", "2016Q2")
+    web = {u.unit: [line for line in lines(u) if line[0] == "adopt.web"] for u in q2.units}
+    assert web["nanjing"] == [("adopt.web", "3", "NJ-11"), ("adopt.web", "3", "NJ-12")]
+    assert web["js-xuanjiao"] == []
+    assert web["taixing"] == [("adopt.web", "3", "TX-11")]
+    for unit, zeroed in (("js-xuanjiao", "x1w"), ("taixing", "t2w")):
+        trace = trace_of(explanation(path, "jiangsu-2016", "2016Q2", unit).unit)
+        assert trace[zeroed].clause == "self_adoption" and trace[zeroed].points == 0
 
 
 def test_urgent_items_earn_ten_instead_of_the_outlets_clause(backend: Backend) -> None:

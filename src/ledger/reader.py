@@ -3,6 +3,8 @@
 Every reader of the log — ``Ledger.events``/``get`` (which build ``Event`` objects), the
 replays and the projection catch-up (which only need a few fields) — decodes a stored
 payload here, so an upcaster registered in ``ledger.upcast`` is seen by all of them.
+The replays take the same rows as plain tuples (:func:`tuples`): they unpack each row once,
+and a named row built only to be unpacked is one more Python call per event.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ class EventRow(NamedTuple):
     payload: Payload
 
 
+#: An :class:`EventRow` as a plain tuple, in the same order (what :func:`tuples` yields).
+RowTuple = tuple[int, str, str, str, str | None, str, Payload]
+
+
 def decode(text: str | bytes, version: int) -> Payload:
     """A stored payload, parsed and lifted to today's schema (``ledger.upcast``)."""
     return upcast(loads(text), version)
@@ -38,3 +44,10 @@ def named(rows: Iterable[tuple[Any, ...]]) -> Iterator[EventRow]:
     payload, version) as named rows, each payload decoded once."""
     for seq, id_, kind, at, unit, recorded_at, text, version in rows:
         yield EventRow(seq, id_, kind, at, unit, recorded_at, decode(text, version))
+
+
+def tuples(rows: Iterable[tuple[Any, ...]]) -> Iterator[RowTuple]:
+    """:func:`named`'s rows as plain tuples (``tuple(row)`` of each): the same fields in the
+    same order, each payload decoded once by :func:`decode`."""
+    for seq, id_, kind, at, unit, recorded_at, text, version in rows:
+        yield (seq, id_, kind, at, unit, recorded_at, decode(text, version))

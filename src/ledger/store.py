@@ -33,7 +33,7 @@ from .events import SCHEMA_VERSION, AnyEvent, Event, Recorded
 from .gcpause import collect_young, gc_paused
 from .integrity import VerifyReport, chain_sealer, verify_chain
 from .normalize import dumps_canonical, normalize, type_problems
-from .reader import EventRow, decode, named
+from .reader import EventRow, RowTuple, decode, named, tuples
 from .recorder import CreatedElsewhere, Head, Recorder, SealedRow, SideTables
 from .recorder_postgres import PostgresRecorder, is_url, masked
 from .recorder_sqlite import _INSERT, IMPORT_CACHE_KIB, SQLiteRecorder
@@ -184,8 +184,40 @@ class Ledger:
         those of the types in `always`; `through_seq` stops at that seq; `units` keeps only
         the events of those units (``''``: events without one) and those of the types in
         `every` (a projection re-running one group of units)."""
+        return named(
+            self._replay_rows(as_of, after_seq, until_day, always, through_seq, units, every)
+        )
+
+    def read_tuples(
+        self,
+        *,
+        as_of: datetime | None = None,
+        after_seq: int = 0,
+        until_day: str | None = None,
+        always: Iterable[str] = (),
+        through_seq: int | None = None,
+        units: Iterable[str] | None = None,
+        every: Iterable[str] = (),
+    ) -> Iterator[RowTuple]:
+        """:meth:`read`'s rows as plain tuples (seq, id, type, at, unit, recorded_at,
+        payload), the same arguments selecting the same rows: the replays unpack each row
+        once and need no object per event."""
+        return tuples(
+            self._replay_rows(as_of, after_seq, until_day, always, through_seq, units, every)
+        )
+
+    def _replay_rows(
+        self,
+        as_of: datetime | None,
+        after_seq: int,
+        until_day: str | None,
+        always: Iterable[str],
+        through_seq: int | None,
+        units: Iterable[str] | None,
+        every: Iterable[str],
+    ) -> Iterator[tuple[Any, ...]]:
         when = None if as_of is None else _utc_text("as_of", as_of)
-        rows = self.recorder.replay_rows(
+        return self.recorder.replay_rows(
             after_seq,
             when,
             until_day,
@@ -194,7 +226,6 @@ class Ledger:
             units=None if units is None else sorted(units),
             every=tuple(every),
         )
-        return named(rows)
 
     # -- what projections read besides events (projections.state) ----------------
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ledger.reader import EventRow
+from ledger.reader import RowTuple
 from ledger.store import Ledger
 from rules import Category, ChecklistRuleset, Item, Table
 
@@ -51,17 +51,17 @@ class ChecklistReplay:
         self.facts: dict[str, list[Fact]] = defaultdict(list)
         self.warnings: list[str] = []
 
-    def read(self, rows: Iterable[EventRow]) -> None:
-        """Gather the facts a checklist reads: assessments, absences, adoptions, submissions."""
+    def read(self, rows: Iterable[RowTuple]) -> None:
+        """Gather the facts a checklist reads: assessments, absences, adoptions, submissions
+        (from ``Ledger.read_tuples``, or the named rows of ``Ledger.read``)."""
         first, last = self.period.year_first, self.period.last
-        for row in rows:
-            kind, at, p = row.type, row.at, row.payload
+        for seq, id_, kind, at, unit, _recorded_at, p in rows:
             if kind == "retraction":
-                self.retracted[p["target"]] = (row.id, p["reason"])
+                self.retracted[p["target"]] = (id_, p["reason"])
             elif kind in ("unit_registered", "unit_changed"):
-                self.units.add(at, row.seq, p)
+                self.units.add(at, seq, p)
             elif kind in _WANTED and first <= at[:10] <= last:
-                self.facts[kind].append((row.seq, row.id, at, row.unit, p))
+                self.facts[kind].append((seq, id_, at, unit, p))
 
     def run(self, *, with_trace: bool = False, trace_unit: str | None = None) -> ChecklistBoard:
         """Each unit assessed in the period, on its table (units without one are not listed)."""
@@ -323,7 +323,9 @@ def replay_checklist(
     head = replay_head(ledger, as_of, through_seq)
     replay = ChecklistReplay(ruleset, period, as_of=as_of)
     always = ("retraction", "unit_registered", "unit_changed")
-    rows = ledger.read(as_of=as_of, until_day=period.last, always=always, through_seq=head.seq)
+    rows = ledger.read_tuples(
+        as_of=as_of, until_day=period.last, always=always, through_seq=head.seq
+    )
     replay.read(rows)
     board = replay.run(with_trace=with_trace, trace_unit=trace_unit)
     return attrs.evolve(board, head=head)

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ledger.reader import EventRow
+from ledger.reader import RowTuple
 from ledger.store import Ledger
 from rules import DeadlineClause, PointsRuleset
 
@@ -90,22 +90,22 @@ class PointsReplay(PointsState):
 
     # -- pass 1: read ------------------------------------------------------------
 
-    def read(self, rows: Iterable[EventRow]) -> None:
-        """Gather facts from named ledger rows (seq order); events after the period are skipped."""
+    def read(self, rows: Iterable[RowTuple]) -> None:
+        """Gather facts from ledger rows in seq order (``Ledger.read_tuples``, or the named
+        rows of ``Ledger.read``: the same tuples); events after the period are skipped."""
         last = self.period.last
-        for row in rows:
-            kind, at, p = row.type, row.at, row.payload
+        for seq, id_, kind, at, unit, _recorded_at, p in rows:
             if kind == "retraction":
-                self.retracted[p["target"]] = (row.id, p["reason"])
+                self.retracted[p["target"]] = (id_, p["reason"])
             elif kind in _UNIT_TYPES:
-                self.units.add(at, row.seq, p)
+                self.units.add(at, seq, p)
             elif kind == "submission":
-                fact = Fact(row.seq, row.id, kind, at, _intern(row.unit), _slim(kind, p))
+                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, p))
                 self.sub_by_info[fact.p["info"]].append(fact)
                 if at[:10] <= last:
                     self.facts[kind].append(fact)
             elif at[:10] <= last:
-                fact = Fact(row.seq, row.id, kind, at, _intern(row.unit), _slim(kind, p))
+                fact = Fact(seq, id_, kind, at, _intern(unit), _slim(kind, p))
                 self.facts[kind].append(fact)
 
     # -- pass 2: score, one clause kind after another -------------------------------
@@ -151,6 +151,8 @@ def replay_points(
     replay = PointsReplay(
         ruleset, period, as_of=as_of, with_trace=with_trace, trace_unit=trace_unit
     )
-    rows = ledger.read(as_of=as_of, until_day=period.last, always=ALWAYS_READ, through_seq=head.seq)
+    rows = ledger.read_tuples(
+        as_of=as_of, until_day=period.last, always=ALWAYS_READ, through_seq=head.seq
+    )
     replay.read(rows)
     return attrs.evolve(replay.run(), head=head)

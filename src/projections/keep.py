@@ -28,7 +28,7 @@ import attrs
 from ledger import events, upcast
 from ledger.errors import LedgerError
 from ledger.gcpause import gc_paused
-from ledger.reader import EventRow
+from ledger.reader import EventRow, RowTuple
 from ledger.recorder import GENESIS
 from ledger.store import Ledger
 from rules import PointsRuleset, fingerprint
@@ -131,6 +131,7 @@ class Projection:
         #: that holds it traces it, so :meth:`traced` need not re-run that group again.
         self.trace_unit = trace_unit
         self._traced: dict[tuple[str, int], UnitScore] = {}
+        self._counts: tuple[int, dict[str | None, int]] | None = None  # (seq, counts)
         self.key = Key(
             ruleset=ruleset.id,
             fingerprint=fingerprint(ruleset),
@@ -288,7 +289,7 @@ class Projection:
         replay = PointsReplay(
             self.rules, self.period, with_trace=trace_unit is not None, trace_unit=trace_unit
         )
-        rows = self.ledger.read(
+        rows = self.ledger.read_tuples(
             through_seq=target,
             until_day=self.period.last,
             always=ALWAYS_READ,
@@ -363,7 +364,7 @@ class Projection:
         groups = Groups()
         for unit in skeleton.units.versions:
             groups.add(unit)
-        for counted in self.ledger.unit_counts(target):
+        for counted in self._unit_counts(target):
             groups.add(counted or "")
         for pair in hand_up_pairs(skeleton):
             groups.union(pair)
@@ -371,6 +372,13 @@ class Projection:
         for units in self.store.shared_infos():
             groups.union(units)
         return groups.components()
+
+    def _unit_counts(self, seq: int) -> dict[str | None, int]:
+        """``Ledger.unit_counts(seq)``, counted once per seq (a scan of the whole log): a build
+        asks at its plan and again to pack its batches. The events up to a seq never change."""
+        if self._counts is None or self._counts[0] != seq:
+            self._counts = (seq, self.ledger.unit_counts(seq))
+        return self._counts[1]
 
     def _sync_links(self, target: int) -> None:
         """Record the (info, unit) pairs of the log up to `target` (shared by projections)."""
@@ -398,7 +406,7 @@ class Projection:
         kept, members = building.kept, building.members
         pending = [g for g, body in building.bodies.items() if body is None]
         done_before = len(members) - len(pending)
-        counts = self.ledger.unit_counts(kept.position)
+        counts = self._unit_counts(kept.position)
         sizes = {g: sum(counts.get(u or None, 0) for u in members[g]) for g in pending}
         for batch in _batches(sizes, self.batch_events):
             fresh = self._run({g: members[g] for g in batch}, kept.position)
@@ -486,10 +494,10 @@ def _sizes(
     return sizes
 
 
-def _tallied(rows: Iterable[EventRow], tally: Counter[str | None]) -> Iterator[EventRow]:
+def _tallied(rows: Iterable[RowTuple], tally: Counter[str | None]) -> Iterator[RowTuple]:
     """`rows`, each counted in `tally` by its unit column as it passes."""
     for row in rows:
-        tally[row.unit] += 1
+        tally[row[4]] += 1  # (seq, id, type, at, unit, recorded_at, payload)
         yield row
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from .model import Line, Lines, UnitScore, VetoMark
+from .model import Line, Lines, UnitScore, VetoMark, make_line
 
 Warned = tuple[str | None, tuple[int, str, int, int], str]
 #: zlib's fastest level: the lines are event ids and clause codes, which it packs about
@@ -123,15 +123,11 @@ def _unit_score(row: list[Any], lines: Callable[[], tuple[Line, ...]]) -> UnitSc
 
 
 def _decode_lines(rows: list[list[Any]]) -> tuple[Line, ...]:
-    return tuple(
-        Line(
-            clause=c,
-            points=Decimal(p),
-            events=tuple(ev),
-            info=info,
-            note=note,
-            section=section,
-            sentence=sentence,
-        )
-        for c, p, ev, info, note, section, sentence in rows
-    )
+    numbers: dict[str, Decimal] = {}  # a unit's lines repeat a few amounts: parse each once
+    lines = []
+    for c, p, ev, info, note, section, sentence in rows:
+        points = numbers.get(p)
+        if points is None:
+            points = numbers[p] = Decimal(p)
+        lines.append(make_line(c, points, tuple(ev), info, note, section, sentence))
+    return tuple(lines)

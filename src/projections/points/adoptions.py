@@ -4,12 +4,14 @@ Principle 1 (:func:`base_clause`, :func:`bonus_clauses`), principle 2
 (:func:`same_outlet_once`), principle 4's warning for an adoption dated before its
 submission (:func:`_warn_before_submission`), the gate clauses that zero an
 adoption for some units (:func:`gate_of`), ``once = "info"`` (:func:`once_per_info`)
-and caps per unit and window (:mod:`.caps`, in business order).
+and caps per unit and window (:mod:`.caps`, in business order). Which clauses an
+adoption matches is worked out once per outlet, submission flags and unit (:class:`Matching`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from rules import AdoptionClause, GateClause
 from vocabulary.codes import matches
@@ -31,30 +33,109 @@ def score_adoptions(state: PointsState) -> None:
         ("" if c.once == "info" else state.caps.opens(c) for c in clauses),
         default=state.period.first,
     )
+    # Without a clause once per info, every matched clause earns (once_per_info keeps all).
+    once = any(c.once == "info" for c in clauses)
+    matching = Matching(state)
+    contains = state.period.contains
     for fact in same_outlet_once(state, live):
         if fact.day < opens:
             continue
-        in_period = state.period.contains(fact.day)
-        sub = state.submission_of(fact.p["info"])
+        in_period = contains(fact.day)
+        info = fact.p["info"]
+        sub, flags = matching.submission(info)
         if in_period:
             _warn_before_submission(state, fact, sub)
-        gate = gate_of(state, fact, by_info[fact.p["info"]], sub)
+        key = matching.key(fact, flags)
+        gates = matching.gates(key, fact, sub)
+        gate = gate_of(gates, fact, by_info[info]) if gates else None
         if gate is not None:
             if in_period:
                 state.unscored(fact, gate_reason(gate, fact.p["outlet"]), gate)
             continue
         # Clauses once per info are taken by the first adoption that matches, even one
         # before the period (it then scores in its own period); caps are used alike.
-        base = base_clause(state, fact, sub)
-        hits = bonus_clauses(state, fact, sub)
-        earning = once_per_info(state, fact, [] if base is None else [base], taken, in_period)
-        earning += once_per_info(state, fact, hits, taken, in_period)
+        base, hits = matching.scoring(key, fact, sub)
+        if once:
+            earning = once_per_info(state, fact, () if base is None else (base,), taken, in_period)
+            earning += once_per_info(state, fact, hits, taken, in_period)
+        else:
+            earning = list(hits) if base is None else [base, *hits]
         if in_period:
             _score_one(state, fact, base, earning)
         else:
             mode = fact.p.get("mode", "single")
             for clause in earning:
                 state.caps.take(clause, fact, clause.points_for(mode))
+
+
+#: What the clauses an adoption matches depend on: its outlet, its submission's flags
+#: (:func:`flags_of`) and, when a clause has unit conditions, its unit and the epoch of
+#: its time (``UnitHistory.epoch``).
+Key = tuple[object, ...]
+#: What ``flags_match`` reads of a submission: (urgent, commissioned, category), or None.
+Flags = tuple[object, object, object] | None
+
+
+def flags_of(sub: Fact | None) -> Flags:
+    """The submission flags ``flags_match`` compares (None without a submission)."""
+    if sub is None:
+        return None
+    p = sub.p
+    return (p.get("urgent", False), p.get("commissioned", False), p.get("category"))
+
+
+class Matching:
+    """The clauses each adoption matches (the gates' conditions, :func:`base_clause`,
+    :func:`bonus_clauses`), worked out once per :data:`Key`: a year of adoptions asks a
+    few hundred distinct questions, each thousands of times. And each info's standing
+    submission and its flags, looked up once."""
+
+    def __init__(self, state: PointsState) -> None:
+        self.state = state
+        clauses = (*state.clauses(AdoptionClause), *state.clauses(GateClause))
+        #: Whether any clause has unit conditions (kinds, below): then the unit matters.
+        self.by_unit = any(c.kinds or c.below for c in clauses)
+        self._gates: dict[Key, tuple[GateClause, ...]] = {}
+        self._scoring: dict[Key, tuple[AdoptionClause | None, tuple[AdoptionClause, ...]]] = {}
+        self._infos: dict[str, tuple[Fact | None, Flags]] = {}
+
+    def submission(self, info: str) -> tuple[Fact | None, Flags]:
+        """The info's standing submission (``PointsState.submission_of``) and its flags
+        (:func:`flags_of`), once per info."""
+        found = self._infos.get(info)
+        if found is None:
+            sub = self.state.submission_of(info)
+            found = self._infos[info] = (sub, flags_of(sub))
+        return found
+
+    def key(self, fact: Fact, flags: Flags) -> Key:
+        """What the clauses `fact` (whose submission has `flags`) matches depend on."""
+        if not self.by_unit:
+            return (fact.p["outlet"], flags)
+        return (fact.p["outlet"], flags, fact.unit, self.state.units.epoch(fact.at))
+
+    def gates(self, key: Key, fact: Fact, sub: Fact | None) -> tuple[GateClause, ...]:
+        """The gate clauses whose outlets, flags and unit conditions hold, in ruleset order
+        (their required outlets depend on the info's other adoptions: :func:`gate_of`)."""
+        found = self._gates.get(key)
+        if found is None:
+            state = self.state
+            found = tuple(
+                g for g in state.clauses(GateClause) if adoption_match(state, g, fact, sub)
+            )
+            self._gates[key] = found
+        return found
+
+    def scoring(
+        self, key: Key, fact: Fact, sub: Fact | None
+    ) -> tuple[AdoptionClause | None, tuple[AdoptionClause, ...]]:
+        """The base clause and the bonus clauses (principle 1)."""
+        found = self._scoring.get(key)
+        if found is None:
+            state = self.state
+            found = (base_clause(state, fact, sub), tuple(bonus_clauses(state, fact, sub)))
+            self._scoring[key] = found
+        return found
 
 
 def same_outlet_once(state: PointsState, live: list[Fact]) -> list[Fact]:
@@ -104,7 +185,7 @@ def _score_one(
 def once_per_info(
     state: PointsState,
     fact: Fact,
-    clauses: list[AdoptionClause],
+    clauses: Sequence[AdoptionClause],
     taken: dict[tuple[str, str], Fact],
     in_period: bool,
 ) -> list[AdoptionClause]:
@@ -158,13 +239,11 @@ def bonus_clauses(state: PointsState, fact: Fact, sub: Fact | None) -> list[Adop
     ]
 
 
-def gate_of(
-    state: PointsState, fact: Fact, same_info: list[Fact], sub: Fact | None
-) -> GateClause | None:
-    """The first gate clause that zeroes this adoption, or None."""
-    for gate in state.clauses(GateClause):
-        if not adoption_match(state, gate, fact, sub):
-            continue
+def gate_of(gates: Sequence[GateClause], fact: Fact, same_info: list[Fact]) -> GateClause | None:
+    """The first gate clause that zeroes this adoption, or None: of the gates whose conditions
+    hold (:meth:`Matching.gates`), one not lifted by an adoption of the same info dated no
+    later by one of its required outlets."""
+    for gate in gates:
         if gate.requires_outlets and any(
             other.at <= fact.at and matches(other.p["outlet"], gate.requires_outlets)
             for other in same_info

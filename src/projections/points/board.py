@@ -20,7 +20,7 @@ import attrs
 
 from rules import SubmissionClause
 
-from ..model import Line, Scoreboard, UnitScore, VetoMark, board_header
+from ..model import Line, Scoreboard, UnitScore, VetoMark, board_header, make_line
 from ..numbers import fmt
 from ..periods import window_first, window_of
 from .awards import AwardJudge
@@ -114,14 +114,16 @@ _piece_order: Callable[[Piece], tuple[str, int]] = attrgetter("fact.at", "fact.s
 
 def _line(piece: Piece) -> Line:
     clause = piece.clause
-    return Line(
-        clause=clause.id if clause else "adjustment",
-        points=piece.points,
-        events=(piece.fact.id,),
-        info=piece.fact.p.get("info"),
-        note=piece.note,
-        section=clause.section if clause else None,
-        sentence=clause.sentence if clause else None,
+    if clause is None:
+        return make_line("adjustment", piece.points, (piece.fact.id,), None, piece.note)
+    return make_line(
+        clause.id,
+        piece.points,
+        (piece.fact.id,),
+        piece.fact.p.get("info"),
+        piece.note,
+        clause.section,
+        clause.sentence,
     )
 
 
@@ -140,15 +142,8 @@ def _group_line(state: PointsState, pieces: list[Piece]) -> Line:
         if state.period.first > window_first(state.period.first, clause.cap_per):
             # A month takes what earlier months of its quarter left of the cap.
             note += f" (what {window}'s earlier months left of the cap)"
-    return Line(
-        clause=clause.id,
-        points=earned,
-        events=tuple(p.fact.id for p in pieces),
-        info=None,
-        note=note,
-        section=clause.section,
-        sentence=clause.sentence,
-    )
+    events = tuple(p.fact.id for p in pieces)
+    return make_line(clause.id, earned, events, None, note, clause.section, clause.sentence)
 
 
 def _line_order(line: Line) -> tuple[int, str]:

@@ -9,7 +9,6 @@ with a cap (submissions, adoptions, instructions, activities) counts here.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from rules.model import CappedClause
@@ -25,7 +24,8 @@ class Caps:
 
     def __init__(self, period: Period) -> None:
         self.period = period
-        self.used: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        self.used: dict[tuple[str, str, str], Decimal] = {}
+        self._windows: dict[str, dict[str, str]] = {}  # cap_per -> day -> window label
 
     def opens(self, clause: CappedClause) -> str:
         """The first day whose events count for the period: the start of the window holding
@@ -34,12 +34,27 @@ class Caps:
             return self.period.first
         return window_first(self.period.first, clause.cap_per)
 
+    def window(self, per: str, day: str) -> str:
+        """``periods.window_of(day, per)``, worked out once per day: every capped event asks."""
+        days = self._windows.get(per)
+        if days is None:
+            days = self._windows[per] = {}
+        found = days.get(day)
+        if found is None:
+            found = days[day] = window_of(day, per)
+        return found
+
     def take(self, clause: CappedClause, fact: Fact, points: Decimal) -> Decimal:
         """The part of `points` the fact's unit may still earn under `clause` in the fact's
         window; taking it uses the cap. Facts must come in business order."""
-        if clause.cap is None or clause.cap_per is None:
+        cap = clause.cap
+        if cap is None or clause.cap_per is None:
             return points
-        key = (clause.id, fact.unit or "", window_of(fact.day, clause.cap_per))
-        allowed = min(points, max(clause.cap - self.used[key], ZERO))
-        self.used[key] += allowed
+        key = (clause.id, fact.unit or "", self.window(clause.cap_per, fact.day))
+        used = self.used.get(key, ZERO)
+        left = cap - used
+        # min(points, max(left, 0)), the very Decimal either returns (never a re-spelt 0).
+        floor = ZERO if ZERO > left else left
+        allowed = floor if floor < points else points
+        self.used[key] = used + allowed
         return allowed

@@ -17,10 +17,10 @@ from rules.model import CappedClause
 
 from ..model import Trace, VetoMark
 from ..numbers import fmt
-from ..periods import Period, window_of
+from ..periods import Period
 from ..units import UnitHistory
 from .caps import Caps
-from .facts import Fact, Piece, business_order
+from .facts import Fact, Piece, in_business_order
 
 C = TypeVar("C", bound=BaseClause)
 
@@ -98,7 +98,7 @@ class PointsState:
 
     def live_in_order(self, kind: str) -> list[Fact]:
         """:meth:`live`, in business order (at, seq)."""
-        return sorted(self.live(kind), key=business_order)
+        return in_business_order(self.live(kind))
 
     # -- the trace (explain) ----------------------------------------------------------
 
@@ -122,6 +122,10 @@ class PointsState:
             )
             self.traces.append((fact.unit, trace))
 
+    def tracing(self, fact: Fact) -> bool:
+        """Whether `fact`'s trace entries are kept (with a trace, of every unit or of one)."""
+        return self.with_trace and (self.trace_unit is None or fact.unit == self.trace_unit)
+
     def unscored(self, fact: Fact, reason: str, clause: Clause | None = None) -> None:
         """Principle 8: the event stays in the trace with 0 points and the reason."""
         self.trace(fact, "unscored", ZERO, clause, reason)
@@ -144,15 +148,23 @@ class PointsState:
         """:meth:`earn`, under what the clause's cap leaves (:class:`Caps`, in business
         order): a cut is traced "capped"; a line shows what is left, if anything (a grouped
         clause counts every event in its line)."""
-        allowed = self.caps.take(clause, fact, points)
-        if allowed == points or clause.cap is None or clause.cap_per is None:
+        cap = clause.cap
+        if cap is None or clause.cap_per is None:  # uncapped: nothing to take
             self.earn(fact, clause, points, note, group=group)
             return
-        cap, window = clause.cap, window_of(fact.day, clause.cap_per)
+        allowed = self.caps.take(clause, fact, points)
+        if allowed == points:
+            self.earn(fact, clause, points, note, group=group)
+            return
+        window = self.caps.window(clause.cap_per, fact.day)
         if group is not None or allowed > 0:
             capped = note if group is not None else f"{note}, capped at {fmt(cap)} for {window}"
             self.award(fact, clause, allowed, capped, group=group)
-        reason = f"{clause.id}: the cap of {fmt(cap)} for {window} is reached"
+        # Most of a year's submissions are cut by their cap: the reason is only written for
+        # an event whose trace is kept.
+        reason = ""
+        if self.tracing(fact):
+            reason = f"{clause.id}: the cap of {fmt(cap)} for {window} is reached"
         self.trace(fact, "capped", allowed, clause, reason)
 
     def award(

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from rules import SubmissionClause
 
-from ..periods import window_of
-from .facts import Fact, business_order
+from .facts import Fact, in_business_order
 from .state import PointsState, flags_match
 
 
 def score_submissions(state: PointsState, live: list[Fact]) -> None:
     """Every submission clause over the live submissions; the rest stay unscored (principle 8)."""
     scored: set[str] = set()
-    in_order = sorted(live, key=business_order)  # once for every clause
+    in_order = in_business_order(live)  # once for every clause
     for clause in state.clauses(SubmissionClause):
         _score_clause(state, clause, in_order, scored)
     for fact in live:
@@ -47,5 +46,5 @@ def _score_clause(
         scored.add(fact.id)
         group = clause.id
         if clause.cap_per is not None:
-            group = f"{clause.id}@{window_of(fact.day, clause.cap_per)}"
+            group = f"{clause.id}@{state.caps.window(clause.cap_per, fact.day)}"
         state.earn_capped(fact, clause, clause.points, "", group=group)
