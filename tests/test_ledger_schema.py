@@ -214,8 +214,17 @@ def swallow_vetoes(backend: Backend, where: str) -> None:
         ([MEETING, VETO], "the database did not keep 1 of the 2 events appended"),
         ([VETO, MEETING], "the database did not keep this append's events: it dropped one and "
                           "refused the next as not extending the chain"),
+        # An SQLite file takes 64 rows to a statement: a row dropped within a statement, and
+        # one dropped at a statement's end whose next row comes in the next statement.
+        ([MEETING, VETO, *[MEETING] * 70], "the database did not keep this append's events: "
+                                           "it dropped one and refused the next as not "
+                                           "extending the chain"),
+        ([*[MEETING] * 63, VETO, *[MEETING] * 6], "the database did not keep this append's "
+                                                  "events: it dropped one and refused the next "
+                                                  "as not extending the chain"),
+        ([*[MEETING] * 70, VETO], "the database did not keep 1 of the 71 events appended"),
     ],
-    ids=["last", "before another"],
+    ids=["last", "before another", "within a statement", "at a statement's end", "last of many"],
 )  # fmt: skip
 def test_an_import_the_database_did_not_keep_is_damage_and_appends_nothing(
     backend: Backend, base_ledger: str, cli, write_jsonl, tmp_path, events, line
