@@ -8,6 +8,8 @@ full says so in one line (exit 1) and appends nothing.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -238,6 +240,35 @@ def test_an_import_the_database_did_not_keep_is_damage_and_appends_nothing(
         "create?); nothing was appended; run verify\n"
     )
     assert count(backend, base_ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("tail", "line"),
+    [
+        ([MEETING, VETO], "the database did not keep 1 of the 3 events appended"),
+        ([VETO, MEETING], "the database did not keep this append's events: it dropped one and "
+                          "refused the next as not extending the chain"),
+    ],
+    ids=["last", "before another"],
+)  # fmt: skip
+def test_an_empty_ledgers_import_the_database_did_not_keep_is_damage(
+    cli, write_jsonl, tmp_path, tail, line
+):
+    """A ledger without events counts what it kept in its id index (SQLite): the same check."""
+    where = str(tmp_path / "empty.sqlite")
+    assert cli("import", where, write_jsonl(tmp_path / "none.jsonl", [])).returncode == 0
+    with closing(sqlite3.connect(where, isolation_level=None)) as conn:
+        conn.execute(SWALLOW_SQLITE)
+    gulou = {"type": "unit_registered", "at": "2016-01-04", "unit": "gulou", "name": "鼓楼区总工会",
+             "kind": "county"}  # fmt: skip
+    result = cli("import", where, write_jsonl(tmp_path / "in.jsonl", [gulou, *tail]))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"scoreledger: {where}: {line} (a trigger, rule or policy scoreledger did not "
+        "create?); nothing was appended; run verify\n"
+    )
+    with closing(sqlite3.connect(where)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
 
 
 def test_an_import_the_trigger_does_not_touch_is_kept(

