@@ -8,6 +8,8 @@ full says so in one line (exit 1) and appends nothing.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -214,8 +216,17 @@ def swallow_vetoes(backend: Backend, where: str) -> None:
         ([MEETING, VETO], "the database did not keep 1 of the 2 events appended"),
         ([VETO, MEETING], "the database did not keep this append's events: it dropped one and "
                           "refused the next as not extending the chain"),
+        # An SQLite file takes 64 rows to a statement: a row dropped within a statement, and
+        # one dropped at a statement's end whose next row comes in the next statement.
+        ([MEETING, VETO, *[MEETING] * 70], "the database did not keep this append's events: "
+                                           "it dropped one and refused the next as not "
+                                           "extending the chain"),
+        ([*[MEETING] * 63, VETO, *[MEETING] * 6], "the database did not keep this append's "
+                                                  "events: it dropped one and refused the next "
+                                                  "as not extending the chain"),
+        ([*[MEETING] * 70, VETO], "the database did not keep 1 of the 71 events appended"),
     ],
-    ids=["last", "before another"],
+    ids=["last", "before another", "within a statement", "at a statement's end", "last of many"],
 )  # fmt: skip
 def test_an_import_the_database_did_not_keep_is_damage_and_appends_nothing(
     backend: Backend, base_ledger: str, cli, write_jsonl, tmp_path, events, line
@@ -229,6 +240,35 @@ def test_an_import_the_database_did_not_keep_is_damage_and_appends_nothing(
         "create?); nothing was appended; run verify\n"
     )
     assert count(backend, base_ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("tail", "line"),
+    [
+        ([MEETING, VETO], "the database did not keep 1 of the 3 events appended"),
+        ([VETO, MEETING], "the database did not keep this append's events: it dropped one and "
+                          "refused the next as not extending the chain"),
+    ],
+    ids=["last", "before another"],
+)  # fmt: skip
+def test_an_empty_ledgers_import_the_database_did_not_keep_is_damage(
+    cli, write_jsonl, tmp_path, tail, line
+):
+    """A ledger without events counts what it kept in its id index (SQLite): the same check."""
+    where = str(tmp_path / "empty.sqlite")
+    assert cli("import", where, write_jsonl(tmp_path / "none.jsonl", [])).returncode == 0
+    with closing(sqlite3.connect(where, isolation_level=None)) as conn:
+        conn.execute(SWALLOW_SQLITE)
+    gulou = {"type": "unit_registered", "at": "2016-01-04", "unit": "gulou", "name": "鼓楼区总工会",
+             "kind": "county"}  # fmt: skip
+    result = cli("import", where, write_jsonl(tmp_path / "in.jsonl", [gulou, *tail]))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"scoreledger: {where}: {line} (a trigger, rule or policy scoreledger did not "
+        "create?); nothing was appended; run verify\n"
+    )
+    with closing(sqlite3.connect(where)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
 
 
 def test_an_import_the_trigger_does_not_touch_is_kept(

@@ -147,6 +147,7 @@ class _Chain:
                 self._skip(meta)
                 continue
             loc, p = parsed[index]
+            assert loc is not None  # every entry of a copy comes with its location
             row, issues = self._entry(p, meta, seen)
             found.extend((index, Problem(loc, f, m)) for f, m in issues)
             if row is not None:

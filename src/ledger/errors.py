@@ -41,10 +41,14 @@ class Locations:
 
     def append(self, loc: Location) -> None:
         """Keep `loc` after the others."""
+        self.add(loc.file, loc.line, loc.sheet)
+
+    def add(self, file: str, line: int, sheet: str | None = None) -> None:
+        """Keep the location `file`:`line` (of `sheet`) after the others, without making it."""
         runs = self._runs
-        if not runs or runs[-1][0] != loc.file or runs[-1][1] != loc.sheet:
-            runs.append((loc.file, loc.sheet, array("q")))
-        runs[-1][2].append(loc.line)
+        if not runs or runs[-1][0] != file or runs[-1][1] != sheet:
+            runs.append((file, sheet, array("q")))
+        runs[-1][2].append(line)
 
     def __iter__(self) -> Iterator[Location]:
         for file, sheet, lines in self._runs:

@@ -257,9 +257,28 @@ def normalize(obj: Any) -> dict[str, Any] | None:
 _NAIVE_CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 
 
+#: Canonical texts of the times seen lately, valid ones only: a log repeats its times (a
+#: day's items share a few hours), and a hit costs a tenth of checking the text again.
+#: Bounded (emptied when full) like _PLANS, so a stream of distinct times cannot grow it.
+_SEEN_TIMES: dict[str, str] = {}
+_SEEN_TIMES_MAX = 1 << 14
+
+
 def _time(value: Any) -> str | None:
     if type(value) is not str:
         return None
+    text = _SEEN_TIMES.get(value)
+    if text is None:
+        text = _check_time(value)
+        if text is not None:
+            if len(_SEEN_TIMES) >= _SEEN_TIMES_MAX:
+                _SEEN_TIMES.clear()
+            _SEEN_TIMES[value] = text
+    return text
+
+
+def _check_time(value: str) -> str | None:
+    """The canonical +08:00 text of a time string, or None when it is not a valid time."""
     if _NAIVE_CLOCK.fullmatch(value):
         seconds = value[17:] or "00"
         if (
