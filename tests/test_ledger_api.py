@@ -406,3 +406,25 @@ def test_a_ledger_belongs_to_the_thread_that_opened_it(ledger: Ledger):
     thread.start()
     thread.join()
     assert len(caught) == 1 and isinstance(caught[0], sqlite3.ProgrammingError)
+
+
+def test_events_of_looks_up_ids_of_the_types_asked(base_ledger: str):
+    # What circular reads a unit at a time: the events with these ids and of these types
+    # (on each backend), however many ids; an unknown id or another type is not found.
+    with Ledger.open(base_ledger) as ledger:
+        ledger.append_many(
+            [
+                {"id": f"ad{n}", "type": "adoption", "at": "2016-04-03", "info": "GL-1",
+                 "outlet": "city.union.bulletin"}
+                for n in range(1200)
+            ]
+        )  # fmt: skip
+        wanted = [f"ad{n}" for n in range(0, 1200, 2)] + ["s1", "act1", "nowhere", "ad0"]
+        found = list(ledger.events_of(wanted, ("adoption", "activity")))
+        by_id = {r.event.id: r for r in found}
+        assert len(found) == len(by_id) == 601
+        assert set(by_id) == {f"ad{n}" for n in range(0, 1200, 2)} | {"act1"}
+        assert by_id["ad2"].event == ledger.get("ad2").event  # type: ignore[union-attr]
+        assert by_id["ad2"].seq == ledger.get("ad2").seq  # type: ignore[union-attr]
+        assert list(ledger.events_of([], ("adoption",))) == []
+        assert list(ledger.events_of(["s1"], ())) == []

@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from render_helpers import display_width
@@ -155,3 +159,64 @@ def test_xlsx_needs_an_output_file(ledger_path: Path) -> None:
         ledger_path.parent / "no" / "x.xlsx",
     )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def _fitted(values: list[object]) -> float:
+    """What a column's width must be: its widest cell as text, two units a Chinese
+    character, and a margin, at most 60 (measured whole, no shortcut)."""
+    shown = ["是" if v is True else "否" if v is False else str(v) for v in values if v is not None]
+    return float(min(60, max((display_width(s) for s in shown), default=4) + 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.integers(-999, 99999),
+                st.decimals(places=1, min_value=-1000, max_value=1000),
+                st.text(alphabet="aZ=#!/ 沙河口区总工会·、", max_size=40),
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        max_size=12,
+    )
+)
+def test_rows_made_afresh_are_read_twice_and_fitted(rows: list[list[object]]) -> None:
+    # The lines sheet's rows are made anew for the widths and for the cells (Rows): the
+    # widths are those of every cell, the values and types those appended.
+    from openpyxl.cell.cell import ERROR_CODES
+
+    from scoreledger.render.xlsx import Rows, Sheet, write_workbook
+
+    made: list[int] = []
+
+    def make() -> Iterator[list[object]]:
+        made.append(1)
+        return iter(rows)
+
+    with tempfile.TemporaryDirectory() as where:
+        target = Path(where) / "rows.xlsx"
+        sheet = Sheet(title="明细", header=["甲", "b", "丙丙"], rows=Rows(make))  # type: ignore[arg-type]
+        write_workbook(target, [("k", "v")], [sheet], head="1:ab")
+        book = load_workbook(target)
+    assert len(made) == 2
+    ws = book["明细"]
+    assert ws.freeze_panes == "A2" and "1:ab" in ws.oddHeader.center.text
+    assert ws.auto_filter.ref == (f"A1:C{len(rows) + 1}" if rows else None)
+    for index, letter in enumerate("ABC"):
+        column = [["甲", "b", "丙丙"][index], *(r[index] for r in rows)]
+        assert ws.column_dimensions[letter].width == _fitted(column)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str) and value:
+                assert (cell.value, cell.data_type) == (value, "s")  # "=x", "#N/A": text
+            elif isinstance(value, bool):
+                assert cell.value == ("是" if value else "否")
+            elif value is not None and value != "":
+                assert Decimal(str(cell.value)) == value and cell.data_type == "n"
+    assert "#N/A" in ERROR_CODES  # the case the text rule guards is openpyxl's own

@@ -176,6 +176,11 @@ class Recorder(Protocol):
         """(seq, id, type, payload) of the stored events with these ids."""
         ...
 
+    def records_of(self, ids: Sequence[str], types: Sequence[str]) -> Iterable[tuple[Any, ...]]:
+        """RECORD_COLUMNS rows of the stored events with these ids and of these types, in no
+        order."""
+        ...
+
     def find_submissions(self, infos: Sequence[str]) -> Iterable[tuple[str, str, str, int]]:
         """(info, unit, id, seq) of every submission of these infos, in no order."""
         ...

@@ -66,6 +66,12 @@ class SqlRecorder:
         sql = "SELECT seq, id, type, payload FROM events WHERE TRUE"
         return self._each_matching(sql, "id", ids)
 
+    def records_of(self, ids: Sequence[str], types: Sequence[str]) -> Iterable[tuple[Any, ...]]:
+        kinds = ",".join("?" * len(types)) or "NULL"
+        sql = f"SELECT {RECORD_COLUMNS} FROM events WHERE type IN ({kinds})"
+        for condition, params in self._matching("id", ids):
+            yield from self.conn.execute(self._sql(f"{sql} AND {condition}"), [*types, *params])
+
     def find_submissions(self, infos: Sequence[str]) -> Iterable[tuple[str, str, str, int]]:
         # No ORDER BY: it would sort what the covering index hands over in (info, unit, id).
         sql = "SELECT info, unit, id, seq FROM events WHERE type = 'submission'"

@@ -97,9 +97,7 @@ def circular(
     board = score(ledger, loaded, period, as_of=when)
     assert isinstance(board, Scoreboard) and board.head is not None
     levels = scored_levels(loaded)
-    scored = {u.unit: _scored_events(u) for u in board.units}
-    level_of = _levels_of_events(ledger, scored, when)
-    own = {unit: _counts(events, level_of) for unit, events in scored.items()}
+    own = {u.unit: _own_counts(ledger, u) for u in board.units}
     rows = [_row(u, own, board, levels) for u in board.units]
     kinds = _kind_order(loaded, rows)
     rows.sort(key=lambda r: (kinds.index(r.kind), r.rank is None, r.rank or 0, r.unit))
@@ -133,25 +131,27 @@ def _scored_events(unit: UnitScore) -> list[str]:
     return list(once)
 
 
-def _levels_of_events(
-    ledger: Ledger, scored: dict[str, list[str]], as_of: datetime | None
-) -> dict[str, tuple[str, str, str]]:
-    """Event id -> (type, level, info) for the adoptions and instructions among `scored`."""
-    # Each id -> itself: `found` is keyed by the lines' own strings, and an info's string
-    # is one for all its adoptions, not one more per event read.
-    wanted = {e: e for events in scored.values() for e in events}
-    infos: dict[str, str] = {}
+def _own_counts(ledger: Ledger, unit: UnitScore) -> _Counts:
+    """The items adopted and instructions per level behind one unit's own lines: a unit at
+    a time, so what is held is one unit's events, not the year's (nor every adoption of a
+    ledger of many years)."""
+    events = _scored_events(unit)
+    return _counts(events, _levels_of_events(ledger, events))
+
+
+def _levels_of_events(ledger: Ledger, events: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Event id -> (type, level, info) for the adoptions and instructions among `events`,
+    looked up by id. Every event of a board's lines was recorded by the board's as-of, so
+    the lookup needs no time bound."""
     found: dict[str, tuple[str, str, str]] = {}
-    for record in ledger.events(types=("adoption", "instruction"), as_of=as_of):
+    for record in ledger.events_of(events, ("adoption", "instruction")):
         event = record.event
-        key = None if event.id is None else wanted.get(event.id)
-        if key is None:
+        if event.id is None:
             continue
         if isinstance(event, Adoption):
-            info = infos.setdefault(event.info, event.info)
-            found[key] = ("adoption", codes.outlet_level(event.outlet), info)
+            found[event.id] = ("adoption", codes.outlet_level(event.outlet), event.info)
         elif isinstance(event, Instruction):
-            found[key] = ("instruction", event.level, infos.setdefault(event.info, event.info))
+            found[event.id] = ("instruction", event.level, event.info)
     return found
 
 

@@ -12,17 +12,18 @@ printed circular carries its anchor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ledger.errors import LedgerError
 from projections.quarterly import Quarterly
@@ -39,11 +40,29 @@ _BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 @attrs.frozen(kw_only=True)
 class Sheet:
-    """One data sheet: a title, a header row, and rows of cells."""
+    """One data sheet: a title, a header row, and rows of cells.
+
+    `rows` is iterated twice, once for the column widths and once for the cells (a
+    write-only sheet states its widths before its first row): a list, or :class:`Rows`
+    making them afresh each time."""
 
     title: str
     header: Sequence[str]
-    rows: Sequence[Sequence[Cell]]
+    rows: Iterable[Sequence[Cell]]
+
+
+class Rows(Iterable[Sequence[Cell]]):
+    """A sheet's rows made anew by `make` at each iteration, none kept: the lines of a
+    year's scoreboard are read unit by unit for the widths, then again for the cells,
+    rather than held whole (a million events make half a million lines)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Iterator[Sequence[Cell]]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[Sequence[Cell]]:
+        return self._make()
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
@@ -71,13 +90,14 @@ def write_workbook(
     chart: Quarterly | None = None,
 ) -> None:
     """Write `sheets` after a 说明 sheet listing `info`; with `chart`, a 季度得分 sheet
-    with a native line chart of every unit's score by quarter, one chart per kind."""
-    book = Workbook()
+    with a native line chart of every unit's score by quarter, one chart per kind.
+
+    The workbook is write-only: each sheet's rows go to a temporary file as they are
+    appended, so no sheet is held whole (openpyxl's ordinary workbook keeps a cell object
+    for each of a year's millions of cells)."""
+    book = Workbook(write_only=True)
     taken: set[str] = set()
-    first = book.active
-    assert first is not None
-    first.title = sheet_title("说明", taken)
-    _fill(first, ["项目", "内容"], [list(pair) for pair in info])
+    _fill(book.create_sheet(sheet_title("说明", taken)), ["项目", "内容"], info)
     for sheet in sheets:
         _fill(book.create_sheet(sheet_title(sheet.title, taken)), sheet.header, sheet.rows)
     if chart is not None and chart.units:
@@ -90,19 +110,58 @@ def write_workbook(
         raise LedgerError(f"--output {path}: cannot write ({exc.strerror})") from None
 
 
-def _fill(worksheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
-    worksheet.append([_text(h) for h in header])
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
+def _fill(
+    worksheet: WriteOnlyWorksheet, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> None:
+    # A write-only sheet writes its widths and panes before its first row: the widths come
+    # from a first pass over the rows.
+    shape = _Shape()
+    shape.measure(header)
     for row in rows:
-        worksheet.append([_value(v) for v in row])
-        for cell in worksheet[worksheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text as text: "=..." is never a formula
+        shape.measure(row)
+        shape.count += 1
+    for index, width in enumerate(shape.widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
     worksheet.freeze_panes = "A2"
-    if rows:
-        worksheet.auto_filter.ref = worksheet.dimensions
-    _widths(worksheet, [header, *rows])
+    worksheet.append([_bold(worksheet, _text(h)) for h in header])
+    for row in rows:
+        worksheet.append([_cell(worksheet, v) for v in row])
+    if shape.count:
+        last = get_column_letter(len(shape.widest))
+        worksheet.auto_filter.ref = f"A1:{last}{shape.count + 1}"
+
+
+class _Shape:
+    """What a sheet's widths and filter need of its rows: the widest display width of each
+    column's cells (a Chinese character is two of Excel's units) and the count of rows."""
+
+    __slots__ = ("count", "widest")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.widest: list[int | None] = []  # None: a column with no value yet
+
+    def measure(self, row: Sequence[Cell]) -> None:
+        widest = self.widest
+        if len(row) > len(widest):
+            widest.extend([None] * (len(row) - len(widest)))
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            known = widest[index]
+            if known is not None and known >= _MAX_WIDTH - 2:
+                continue  # as wide as a column gets: no cell can widen it
+            text = str(_value(value))
+            if known is not None and 2 * len(text) <= known:
+                continue  # no character is wider than two units
+            width = display_width(text)
+            if known is None or width > known:
+                widest[index] = width
+
+    @property
+    def widths(self) -> list[int]:
+        """Each column's width: its widest cell and a margin, at most ``_MAX_WIDTH``."""
+        return [min(_MAX_WIDTH, (4 if w is None else w) + 2) for w in self.widest]
 
 
 def _value(value: Cell) -> Cell:
@@ -113,40 +172,41 @@ def _value(value: Cell) -> Cell:
     return value
 
 
+def _cell(worksheet: WriteOnlyWorksheet, value: Cell) -> Cell | WriteOnlyCell:
+    """A row's value as appended: text as text, so "=..." is never a formula nor "#N/A"
+    an error (openpyxl reads both into those from a plain string)."""
+    shown = _value(value)
+    if isinstance(shown, str) and ((len(shown) > 1 and shown[0] == "=") or shown in ERROR_CODES):
+        cell = WriteOnlyCell(worksheet, shown)
+        cell.data_type = "s"
+        return cell
+    return shown
+
+
+def _bold(worksheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def _text(value: str) -> str:
     """Characters a workbook cannot hold (most C0 controls) as visible escapes."""
     return str(ILLEGAL_CHARACTERS_RE.sub(lambda m: visible(m.group()), value))
 
 
-def _widths(worksheet: Worksheet, rows: Sequence[Sequence[Cell]]) -> None:
-    """Column widths from display width: a Chinese character is two of Excel's units."""
-    count = max((len(r) for r in rows), default=0)
-    for index in range(count):
-        widest = max(
-            (
-                display_width(str(_value(r[index])))
-                for r in rows
-                if index < len(r) and r[index] is not None
-            ),
-            default=4,
-        )
-        worksheet.column_dimensions[get_column_letter(index + 1)].width = min(
-            _MAX_WIDTH, widest + 2
-        )
-
-
-def _charts(worksheet: Worksheet, series: Quarterly) -> None:
+def _charts(worksheet: WriteOnlyWorksheet, series: Quarterly) -> None:
     """Per kind, a block of data (quarters down, units across) and its line chart beside."""
-    row = 1
+    worksheet.freeze_panes = None
+    worksheet.column_dimensions["A"].width = 10
+    row = written = 1  # where the next block starts; the row the next append writes
     for kind in dict.fromkeys(u.kind for u in series.units):
         units = [u for u in series.units if u.kind == kind]
-        worksheet.cell(row=row, column=1, value="季度").font = Font(bold=True)
-        for col, unit in enumerate(units, start=2):
-            worksheet.cell(row=row, column=col, value=_text(unit.name)).data_type = "s"
-        for offset, quarter in enumerate(series.quarters, start=1):
-            worksheet.cell(row=row + offset, column=1, value=quarter)
-            for col, unit in enumerate(units, start=2):
-                worksheet.cell(row=row + offset, column=col, value=unit.totals[offset - 1])
+        for _gap in range(written, row):
+            worksheet.append([])  # the rows beside the chart above, empty
+        names = [_as_text(worksheet, _text(unit.name)) for unit in units]
+        worksheet.append([_bold(worksheet, "季度"), *names])
+        for offset, quarter in enumerate(series.quarters):
+            worksheet.append([quarter, *(unit.totals[offset] for unit in units)])
         chart = LineChart()
         chart.title = f"{kind_label(kind, 'zh')} 各季度得分 ({series.ruleset})"
         chart.y_axis.title = "得分"
@@ -156,6 +216,11 @@ def _charts(worksheet: Worksheet, series: Quarterly) -> None:
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(worksheet, min_col=1, min_row=row + 1, max_row=last))
         worksheet.add_chart(chart, f"{get_column_letter(len(units) + 3)}{row}")
+        written = last + 1
         row = max(last + 2, row + 17)  # a chart is about 15 rows high
-    worksheet.freeze_panes = None
-    worksheet.column_dimensions["A"].width = 10
+
+
+def _as_text(worksheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet, value)
+    cell.data_type = "s"
+    return cell

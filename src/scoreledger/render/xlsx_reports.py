@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from projections.api import Explanation
 from projections.circular import Circular, CircularRow
@@ -12,12 +12,14 @@ from projections.model import (
     ChecklistUnit,
     Diff,
     ItemScore,
+    Scoreboard,
     UnitScore,
+    read_lines,
 )
 from vocabulary import codes
 
 from .labels import level_label
-from .xlsx import Cell, Sheet, kind_title
+from .xlsx import Cell, Rows, Sheet, kind_title
 
 Info = list[tuple[str, str]]
 
@@ -55,14 +57,17 @@ def score_sheets(board: Board, head: str) -> tuple[Info, list[Sheet]]:
             if u.kind == kind
         ]
         sheets.append(Sheet(title=kind_title(kind), header=header, rows=rows))
-    lines = [
-        [u.unit, u.name, line.clause, line.points, line.info, line.note, ",".join(line.events)]
-        for u in board.units
-        for line in u.lines
-    ]
     header = ["单位代码", "单位", "条款", "分值", "信息编号", "说明", "事件"]
-    sheets.append(Sheet(title="得分明细", header=header, rows=lines))
+    sheets.append(Sheet(title="得分明细", header=header, rows=Rows(lambda: _lines(board))))
     return info, sheets
+
+
+def _lines(board: Scoreboard) -> Iterator[list[Cell]]:
+    """The rows of 得分明细, one unit's lines at a time, none kept (``read_lines``)."""
+    for u in board.units:
+        for line in read_lines(u.lines):
+            events = ",".join(line.events)
+            yield [u.unit, u.name, line.clause, line.points, line.info, line.note, events]
 
 
 def _item(i: ItemScore) -> list[Cell]:
